@@ -1,0 +1,187 @@
+/* yamlconf.c - libyaml document loading with line-numbered messages. */
+#include "yamlconf.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static rr_status load(yaml_parser_t *p, const char *name, rr_yaml **out,
+                      char *err, size_t errlen)
+{
+    rr_yaml *y = calloc(1, sizeof *y);
+    if (!y) {
+        yaml_parser_delete(p);
+        return RR_ERR_NOMEM;
+    }
+    snprintf(y->path, sizeof y->path, "%s", name);
+    if (yaml_parser_load(p, &y->doc) != 1) { /* libyaml: 1 is success */
+        if (err)
+            snprintf(err, errlen, "%s:%lu: %s%s%s", name,
+                     (unsigned long)p->problem_mark.line + 1,
+                     p->problem ? p->problem : "malformed YAML",
+                     p->context ? " " : "", p->context ? p->context : "");
+        yaml_parser_delete(p);
+        free(y);
+        return RR_ERR_PARSE;
+    }
+    yaml_parser_delete(p);
+    if (!yaml_document_get_root_node(&y->doc)) {
+        if (err)
+            snprintf(err, errlen, "%s:1: empty document", name);
+        rr_yaml_free(y);
+        return RR_ERR_PARSE;
+    }
+    *out = y;
+    return RR_OK;
+}
+
+rr_status rr_yaml_load_string(const char *text, size_t len, const char *name,
+                              rr_yaml **out, char *err, size_t errlen)
+{
+    yaml_parser_t p;
+    *out = NULL;
+    if (yaml_parser_initialize(&p) != 1)
+        return RR_ERR_NOMEM;
+    yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+    return load(&p, name, out, err, errlen);
+}
+
+rr_status rr_yaml_load_file(const char *path, rr_yaml **out, char *err,
+                            size_t errlen)
+{
+    yaml_parser_t p;
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        if (err)
+            snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return RR_ERR_IO;
+    }
+    if (yaml_parser_initialize(&p) != 1) {
+        fclose(f);
+        return RR_ERR_NOMEM;
+    }
+    yaml_parser_set_input_file(&p, f);
+    rr_status st = load(&p, path, out, err, errlen);
+    fclose(f);
+    return st;
+}
+
+void rr_yaml_free(rr_yaml *y)
+{
+    if (!y)
+        return;
+    yaml_document_delete(&y->doc);
+    free(y);
+}
+
+yaml_node_t *rr_yaml_root(rr_yaml *y) { return yaml_document_get_root_node(&y->doc); }
+
+int rr_yaml_line(const yaml_node_t *n) { return n ? (int)n->start_mark.line + 1 : 0; }
+
+const char *rr_yaml_str(const yaml_node_t *n)
+{
+    if (!n || n->type != YAML_SCALAR_NODE)
+        return NULL;
+    return (const char *)n->data.scalar.value;
+}
+
+bool rr_yaml_pair(rr_yaml *y, yaml_node_t *map, size_t i, yaml_node_t **key,
+                  yaml_node_t **value)
+{
+    if (!map || map->type != YAML_MAPPING_NODE)
+        return false;
+    yaml_node_pair_t *b = map->data.mapping.pairs.start;
+    yaml_node_pair_t *e = map->data.mapping.pairs.top;
+    if (i >= (size_t)(e - b))
+        return false;
+    *key = yaml_document_get_node(&y->doc, b[i].key);
+    *value = yaml_document_get_node(&y->doc, b[i].value);
+    return true;
+}
+
+yaml_node_t *rr_yaml_get(rr_yaml *y, yaml_node_t *map, const char *key)
+{
+    yaml_node_t *k, *v;
+    for (size_t i = 0; rr_yaml_pair(y, map, i, &k, &v); i++) {
+        const char *s = rr_yaml_str(k);
+        if (s && strcmp(s, key) == 0)
+            return v;
+    }
+    return NULL;
+}
+
+yaml_node_t *rr_yaml_item(rr_yaml *y, yaml_node_t *seq, size_t i)
+{
+    if (!seq || seq->type != YAML_SEQUENCE_NODE)
+        return NULL;
+    yaml_node_item_t *b = seq->data.sequence.items.start;
+    yaml_node_item_t *e = seq->data.sequence.items.top;
+    if (i >= (size_t)(e - b))
+        return NULL;
+    return yaml_document_get_node(&y->doc, b[i]);
+}
+
+rr_status rr_parse_number(const char *text, double *out)
+{
+    if (!text)
+        return RR_ERR_PARSE;
+    const char *s = text;
+    while (isspace((unsigned char)*s))
+        s++;
+    /* Decimal only: digits, sign, point, exponent.  strtod alone would take
+     * "nan", "inf" and hex. */
+    for (const char *c = s; *c; c++) {
+        if (!(isdigit((unsigned char)*c) || *c == '+' || *c == '-' || *c == '.' ||
+              *c == 'e' || *c == 'E' || isspace((unsigned char)*c)))
+            return RR_ERR_PARSE;
+    }
+    if (!*s)
+        return RR_ERR_PARSE;
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s)
+        return RR_ERR_PARSE;
+    while (isspace((unsigned char)*end))
+        end++;
+    if (*end || !isfinite(v) || errno == ERANGE)
+        return RR_ERR_PARSE;
+    *out = v;
+    return RR_OK;
+}
+
+rr_status rr_yaml_number(rr_yaml *y, yaml_node_t *n, const char *key,
+                         double *out, char *err, size_t errlen)
+{
+    const char *s = rr_yaml_str(n);
+    if (rr_parse_number(s, out) != RR_OK) {
+        if (err)
+            snprintf(err, errlen, "%s:%d: key '%s': '%s' is not a number",
+                     y->path, rr_yaml_line(n), key, s ? s : "(not a scalar)");
+        return RR_ERR_PARSE;
+    }
+    return RR_OK;
+}
+
+void rr_yaml_write_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *c = (const unsigned char *)(s ? s : ""); *c; c++) {
+        switch (*c) {
+        case '"': fputs("\\\"", f); break;
+        case '\\': fputs("\\\\", f); break;
+        case '\n': fputs("\\n", f); break;
+        case '\t': fputs("\\t", f); break;
+        case '\r': fputs("\\r", f); break;
+        default:
+            if (*c < 0x20)
+                fprintf(f, "\\x%02x", *c);
+            else
+                fputc(*c, f);
+        }
+    }
+    fputc('"', f);
+}
