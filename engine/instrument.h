@@ -142,14 +142,15 @@ typedef struct rr_instrument {
 
 /* Options shared by every driver's open function. */
 typedef struct rr_open_options {
-    unsigned long seed;    /* simulator noise seed */
-    bool noise;            /* simulator: load-cell noise and drift on */
-    double speed;          /* simulator pacing: 0 = as fast as possible */
-    const char *datadir;   /* where presets live (borrowed) */
+    unsigned long seed;          /* simulator noise seed */
+    bool noise;                  /* simulator: load-cell noise and drift on */
+    const char *presets_dir;     /* where sim:NAME finds NAME.yaml (borrowed) */
+    const char *transcript_path; /* hardware: write every exchange here, or NULL */
+    double timeout_s;            /* hardware: answer timeout, 0 = protocol's 2 s */
 } rr_open_options;
 
 /* Opens an instrument from a spec: "sim", "sim:PRESET", "sim:FILE.yaml",
- * "tcp:HOST:PORT", "serial:PORT[:BAUD]".  On failure *out is NULL and, when
+ * "tcp:HOST:PORT", "serial:PORT[:BAUD...]", "replay:TRANSCRIPT".  On failure *out is NULL and, when
  * err is not NULL, a message is written to err. */
 rr_status rr_instrument_open(const char *spec, const rr_open_options *opt,
                              rr_instrument **out, char *err, size_t errlen);
@@ -167,5 +168,7 @@ rr_status rr_sim_open(const char *preset, const rr_open_options *opt,
                       rr_instrument **out, char *err, size_t errlen);
 rr_status rr_linedma_open(const char *connection, const rr_open_options *opt,
                           rr_instrument **out, char *err, size_t errlen);
+rr_status rr_replay_open(const char *transcript, const rr_open_options *opt,
+                         rr_instrument **out, char *err, size_t errlen);
 
 #endif

@@ -14,10 +14,12 @@ rr_status rr_instrument_open(const char *spec, const rr_open_options *opt,
         return rr_sim_open(spec + 4, opt, out, err, errlen);
     if (strncmp(spec, "tcp:", 4) == 0 || strncmp(spec, "serial:", 7) == 0)
         return rr_linedma_open(spec, opt, out, err, errlen);
+    if (strncmp(spec, "replay:", 7) == 0)
+        return rr_replay_open(spec + 7, opt, out, err, errlen);
     if (err)
         snprintf(err, errlen,
                  "unknown instrument '%s' (expected sim, sim:PRESET, "
-                 "tcp:HOST:PORT, serial:PORT[:BAUD] or a config .yaml)",
+                 "tcp:HOST:PORT, serial:PORT[:BAUD], replay:FILE or a config .yaml)",
                  spec);
     return RR_ERR_ARG;
 }
