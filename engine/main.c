@@ -1,3 +1,306 @@
-/* main.c - placeholder. */
-#include "status.h"
-int main(void) { return RR_EXIT_OK; }
+/* main.c - the relaxrun command line.
+ *
+ *   relaxrun [options] PROTOCOL.lua [name=value ...]
+ *   relaxrun emulate ... | ports
+ *
+ * A run: resolve files, open the instrument, create the run directory, run
+ * the protocol in a fresh Lua state, drive the instrument to its safe state
+ * whatever happened, close the run directory and exit with a code saying how
+ * the run ended (enum rr_exit).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host.h"
+#include "instrument.h"
+#include "linedma/linedma_cli.h"
+#include "paths.h"
+#include "recorder.h"
+#include "run.h"
+#include "sha256.h"
+#include "yamlconf.h"
+
+#ifndef RELAXRUN_VERSION
+#define RELAXRUN_VERSION "0"
+#endif
+
+static const char usage_text[] =
+    "usage: relaxrun [options] PROTOCOL.lua [name=value ...]\n"
+    "       relaxrun emulate (--tcp HOST:PORT | --pty LINK) [--speed X] [--seed N] [-I sim:PRESET]\n"
+    "       relaxrun ports\n"
+    "\n"
+    "Runs a stress-relaxation protocol (a Lua script) on an instrument.\n"
+    "\n"
+    "options:\n"
+    "  -I, --instrument SPEC  sim (the default) or sim:PRESET (a preset name or a\n"
+    "                         YAML file); tcp:HOST:PORT; serial:PORT[:BAUD];\n"
+    "                         replay:TRANSCRIPT\n"
+    "  -o, --output DIR       the run directory (default: a new one under runs/)\n"
+    "      --seed N           simulator noise seed (default 1)\n"
+    "      --no-noise         simulator without load-cell noise and drift\n"
+    "      --pace X           simulator: run X instrument seconds per wall second\n"
+    "                         (default: as fast as possible)\n"
+    "      --watchdog S       stop a protocol that runs Lua for S s without calling\n"
+    "                         the instrument (default 60; 0 = off)\n"
+    "      --memory-limit MB  cap on the protocol's Lua memory (default 2048)\n"
+    "  -q, --quiet            print only errors\n"
+    "  -v, --verbose          print every event as it happens\n"
+    "  -h, --help             this text\n"
+    "      --version          the version\n"
+    "\n"
+    "name=value sets a parameter the protocol declares (a decimal number).\n"
+    "\n"
+    "exit status:\n"
+    "  0  done\n"
+    "  1  internal error\n"
+    "  2  usage: bad option, unknown parameter, value that is not a number,\n"
+    "     missing protocol file\n"
+    "  3  protocol error: Lua syntax or runtime error, a limit the protocol asked\n"
+    "     to break\n"
+    "  4  instrument failure: fault, lost link, missing or busy port\n"
+    "  5  aborted by the user (SIGINT, SIGTERM)\n";
+
+typedef struct options {
+    const char *instrument;
+    const char *output;
+    unsigned long seed;
+    int noise;
+    double pace;
+    double watchdog_s;
+    double memory_limit_MB;
+    int verbosity;
+    const char *protocol;
+    rr_override *overrides;
+    size_t noverrides;
+} options;
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fputs("relaxrun: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\n(relaxrun --help lists the options)\n", stderr);
+    return RR_EXIT_USAGE;
+}
+
+static int number_arg(const char *name, const char *text, double *out)
+{
+    if (rr_parse_number(text, out) != RR_OK) {
+        fprintf(stderr, "relaxrun: %s: '%s' is not a number\n", name, text);
+        return 0;
+    }
+    return 1;
+}
+
+/* Parses the command line; returns -1 to go on, else an exit code. */
+static int parse_args(int argc, char **argv, options *o)
+{
+    enum { OPT_VERSION = 256, OPT_SEED, OPT_NO_NOISE, OPT_PACE, OPT_WATCHDOG, OPT_MEMORY };
+    static const struct option longopts[] = {
+        {"instrument", required_argument, NULL, 'I'},
+        {"output", required_argument, NULL, 'o'},
+        {"seed", required_argument, NULL, OPT_SEED},
+        {"no-noise", no_argument, NULL, OPT_NO_NOISE},
+        {"pace", required_argument, NULL, OPT_PACE},
+        {"watchdog", required_argument, NULL, OPT_WATCHDOG},
+        {"memory-limit", required_argument, NULL, OPT_MEMORY},
+        {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, OPT_VERSION},
+        {NULL, 0, NULL, 0}};
+    double v;
+    int c;
+    opterr = 0;
+    /* "+": stop at the protocol; name=value pairs follow it. */
+    while ((c = getopt_long(argc, argv, "+I:o:qvh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'I': o->instrument = optarg; break;
+        case 'o': o->output = optarg; break;
+        case 'q': o->verbosity = -1; break;
+        case 'v': o->verbosity = 1; break;
+        case 'h': fputs(usage_text, stdout); return RR_EXIT_OK;
+        case OPT_VERSION: printf("relaxrun %s\n", RELAXRUN_VERSION); return RR_EXIT_OK;
+        case OPT_NO_NOISE: o->noise = 0; break;
+        case OPT_SEED:
+            if (!number_arg("--seed", optarg, &v) || v < 0 || v != (double)(unsigned long)v)
+                return usage_error("--seed needs a non-negative integer, not '%s'", optarg);
+            o->seed = (unsigned long)v;
+            break;
+        case OPT_PACE:
+            if (!number_arg("--pace", optarg, &v) || v < 0)
+                return RR_EXIT_USAGE;
+            o->pace = v;
+            break;
+        case OPT_WATCHDOG:
+            if (!number_arg("--watchdog", optarg, &v) || v < 0)
+                return RR_EXIT_USAGE;
+            o->watchdog_s = v;
+            break;
+        case OPT_MEMORY:
+            if (!number_arg("--memory-limit", optarg, &v) || v <= 0)
+                return RR_EXIT_USAGE;
+            o->memory_limit_MB = v;
+            break;
+        case ':':
+            return usage_error("option '%s' needs a value", argv[optind - 1]);
+        default:
+            return usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        return usage_error("%s", "no protocol given");
+    o->protocol = argv[optind++];
+    o->noverrides = (size_t)(argc - optind);
+    o->overrides = calloc(o->noverrides + 1, sizeof *o->overrides);
+    if (!o->overrides)
+        return RR_EXIT_INTERNAL;
+    for (size_t i = 0; i < o->noverrides; i++) {
+        char *arg = argv[optind + (int)i];
+        char *eq = strchr(arg, '=');
+        if (!eq || eq == arg)
+            return usage_error("'%s' is not a name=value parameter", arg);
+        char *name = strndup(arg, (size_t)(eq - arg));
+        if (!name)
+            return RR_EXIT_INTERNAL;
+        o->overrides[i].name = name;
+        if (rr_parse_number(eq + 1, &o->overrides[i].value) != RR_OK) {
+            fprintf(stderr, "relaxrun: parameter '%s': '%s' is not a number\n", name, eq + 1);
+            return RR_EXIT_USAGE;
+        }
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(o->overrides[j].name, name) == 0)
+                return usage_error("parameter '%s' given twice", name);
+    }
+    return -1;
+}
+
+/* The protocol's name for the run directory: its file name without .lua. */
+static void protocol_name(const char *path, char *out, size_t len)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    snprintf(out, len, "%s", base);
+    char *dot = strrchr(out, '.');
+    if (dot && strcmp(dot, ".lua") == 0)
+        *dot = 0;
+}
+
+static void print_summary(const rr_run *run, rr_recorder *rec, FILE *f)
+{
+    rr_end end = rr_recorder_end(rec);
+    if (end == RR_END_COMPLETE)
+        fputs("relaxrun: run complete\n", f);
+    else
+        fprintf(f, "relaxrun: run ended: %s\n", rr_end_word(end));
+    fprintf(f, "  run directory: %s\n", rr_recorder_dir(rec));
+    fprintf(f, "  segments: %zu, samples: %zu\n", rr_recorder_segment_count(rec),
+            rr_recorder_total_samples(rec));
+    const char *name, *value, *unit;
+    for (size_t i = 0; rr_recorder_result_at(rec, i, &name, &value, &unit); i++)
+        fprintf(f, "  %s = %s%s%s\n", name, value, *unit ? " " : "", unit);
+    (void)run;
+}
+
+static int run_protocol(int argc, char **argv, options *o)
+{
+    rr_paths paths;
+    if (rr_paths_resolve(&paths) != RR_OK) {
+        fputs("relaxrun: cannot find relaxrun's Lua library (scripts/relax.lua); "
+              "set RELAXRUN_DATADIR\n", stderr);
+        return RR_EXIT_INTERNAL;
+    }
+    char protocol[2048];
+    if (rr_paths_find_protocol(&paths, o->protocol, protocol, sizeof protocol) != RR_OK) {
+        fprintf(stderr, "relaxrun: %s: no such protocol file\n", o->protocol);
+        return RR_EXIT_USAGE;
+    }
+
+    char err[1024] = "";
+    rr_open_options oo = {.seed = o->seed, .noise = o->noise != 0,
+                          .presets_dir = paths.presets_dir};
+    rr_instrument *in = NULL;
+    const char *spec = o->instrument ? o->instrument : "sim";
+    if (rr_instrument_open(spec, &oo, &in, err, sizeof err) != RR_OK) {
+        fprintf(stderr, "relaxrun: %s\n", err);
+        return RR_EXIT_INSTRUMENT;
+    }
+
+    char name[256];
+    protocol_name(protocol, name, sizeof name);
+    rr_recorder *rec = NULL;
+    if (rr_recorder_open(o->output, name, &rec, err, sizeof err) != RR_OK) {
+        fprintf(stderr, "relaxrun: %s\n", err);
+        rr_instrument_close(in);
+        return RR_EXIT_INTERNAL;
+    }
+    char sha[65] = "";
+    rr_sha256_file(protocol, sha);
+    rr_recorder_set_protocol(rec, protocol, sha);
+    rr_recorder_set_command_line(rec, argc, argv);
+    rr_recorder_set_seed(rec, o->seed);
+    rr_recorder_copy(rec, protocol, "source");
+
+    rr_run run;
+    rr_status st = rr_run_init(&run, in, rec);
+    run.overrides = o->overrides;
+    run.noverrides = o->noverrides;
+    run.pace = o->pace;
+    run.verbosity = o->verbosity;
+    char identity[256] = "";
+    RR_CALL(in, identify, identity, sizeof identity);
+    rr_recorder_set_instrument(rec, in->spec[0] ? in->spec : spec, identity, &run.limits);
+    if (strncmp(spec, "sim:", 4) == 0 && strstr(spec, ".yaml"))
+        rr_recorder_copy(rec, spec + 4, "config");
+    else if (strncmp(spec, "sim", 3) == 0) {
+        char preset[1400];
+        snprintf(preset, sizeof preset, "%s/%s.yaml", paths.presets_dir,
+                 spec[3] == ':' ? spec + 4 : "La60Ni15Al25");
+        rr_recorder_copy(rec, preset, "config");
+    }
+    rr_run_event(&run, "INFO", "run of %s on %s (%s), seed %lu", protocol, spec, identity, o->seed);
+    if (o->verbosity >= 0)
+        fprintf(stderr, "relaxrun: running %s on %s; run directory %s\n", protocol, spec,
+                rr_recorder_dir(rec));
+
+    if (st == RR_OK) {
+        rr_host_options ho = {.protocol_path = protocol,
+                              .scripts_dir = paths.scripts_dir,
+                              .memory_limit_bytes = (size_t)(o->memory_limit_MB * 1048576.0),
+                              .watchdog_s = o->watchdog_s};
+        rr_host_run(&run, &ho);
+    }
+
+    /* Whatever happened: the instrument to its safe state, then the data. */
+    rr_run_safe_state(&run);
+    rr_end end = run.failure == RR_END_RUNNING ? RR_END_COMPLETE : run.failure;
+    rr_recorder_finish(rec, end, end == RR_END_COMPLETE ? NULL : run.message);
+    if (end != RR_END_COMPLETE)
+        fprintf(stderr, "relaxrun: %s\n", run.message);
+    if (o->verbosity >= 0 || end != RR_END_COMPLETE)
+        print_summary(&run, rec, end == RR_END_COMPLETE ? stdout : stderr);
+    int code = rr_end_exit_code(end);
+    rr_recorder_free(rec);
+    rr_instrument_close(in);
+    return code;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "emulate") == 0)
+        return rr_emulate_main(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "ports") == 0)
+        return rr_ports_main(argc - 1, argv + 1);
+
+    options o = {.seed = 1, .noise = 1, .watchdog_s = 60, .memory_limit_MB = 2048};
+    int code = parse_args(argc, argv, &o);
+    if (code < 0) {
+        rr_abort_install_handlers();
+        code = run_protocol(argc, argv, &o);
+    }
+    for (size_t i = 0; i < o.noverrides && o.overrides; i++)
+        free((char *)o.overrides[i].name);
+    free(o.overrides);
+    return code;
+}

@@ -12,7 +12,9 @@
 #include <math.h>
 #include <stdio.h>
 
-static int rr_test_failures_, rr_test_passed_, rr_test_failed_;
+static int rr_test_failures_ __attribute__((unused));
+static int rr_test_passed_ __attribute__((unused));
+static int rr_test_failed_ __attribute__((unused));
 
 #define TEST(name) static void test_##name(void)
 

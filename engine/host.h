@@ -1,0 +1,41 @@
+/* host.h - the Lua 5.4 host: one lua_State per run, libraries chosen
+ * explicitly, `require` limited to scripts/ and the protocol's own folder,
+ * every error reported with file, line and traceback, and a count hook that
+ * enforces aborts and the watchdog even through pcall.
+ */
+#ifndef RR_HOST_H
+#define RR_HOST_H
+
+#include <stddef.h>
+
+#include <lua.h>
+
+#include "run.h"
+#include "status.h"
+
+typedef struct rr_host_options {
+    const char *protocol_path;  /* as the user gave it (for messages) */
+    const char *scripts_dir;    /* relaxrun's own Lua library */
+    size_t memory_limit_bytes;  /* cap through the allocator; 0 = none */
+    double watchdog_s;          /* Lua may run this long without calling the
+                                   instrument; 0 = no watchdog */
+} rr_host_options;
+
+/* Runs the protocol to its end.  Returns RR_OK when it finished; otherwise
+ * run->failure says why (a Lua error becomes RR_END_PROTOCOL_ERROR) and
+ * run->message holds the message with the traceback. */
+rr_status rr_host_run(rr_run *run, const rr_host_options *opt);
+
+/* For bindings: the run of this state, and a note that Lua called the
+ * instrument (resets the watchdog). */
+rr_run *rr_host_run_of(lua_State *L);
+
+/* Raises a Lua error located at the first frame of user code (the protocol
+ * or one of its modules), not inside relaxrun's own scripts. */
+int rr_host_error(lua_State *L, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* The raw C functions of "relax.core" (lua_core.c). */
+int rr_core_luaopen(lua_State *L);
+
+#endif

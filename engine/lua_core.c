@@ -1,0 +1,369 @@
+/* lua_core.c - "relax.core": the raw C functions under scripts/relax.lua.
+ *
+ * Thin on purpose: each function checks its arguments, calls the run loop
+ * and turns a failure into a Lua error located in the protocol.  The
+ * friendly names, defaults and tables live in scripts/relax.lua.
+ */
+#include <lauxlib.h>
+#include <math.h>
+#include <string.h>
+
+#include "analysis/analysis_lua.h"
+#include "host.h"
+#include "yamlconf.h"
+
+/* Raises the run's failure as a Lua error (never returns). */
+static int fail(lua_State *L, rr_run *run)
+{
+    return rr_host_error(L, "%s", run->message);
+}
+
+#define TRY(L, run, expr)                  \
+    do {                                   \
+        if ((expr) != RR_OK)               \
+            return fail((L), (run));       \
+    } while (0)
+
+/* Unknown command-line parameters end the run as a usage error. */
+static rr_status check_overrides(rr_run *run)
+{
+    for (size_t i = 0; i < run->noverrides; i++)
+        if (!run->overrides[i].used)
+            return rr_run_fail(run, RR_END_USAGE_ERROR,
+                               "unknown parameter '%s' (see --describe for the "
+                               "protocol's parameters)", run->overrides[i].name);
+    return RR_OK;
+}
+
+/* Every instrument call first checks the parameters and the run state. */
+static rr_run *instrument_run(lua_State *L)
+{
+    rr_run *run = rr_host_run_of(L);
+    if (check_overrides(run) != RR_OK || rr_run_check(run) != RR_OK)
+        fail(L, run);
+    return run;
+}
+
+static const char *name_ok(lua_State *L, int arg)
+{
+    const char *s = luaL_checkstring(L, arg);
+    luaL_argcheck(L, *s, arg, "empty name");
+    for (const char *c = s; *c; c++)
+        luaL_argcheck(L, (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+                             (*c >= '0' && *c <= '9') || *c == '_',
+                      arg, "names are letters, digits and '_'");
+    return s;
+}
+
+/* param(name, default, unit, description) -> value */
+static int core_param(lua_State *L)
+{
+    rr_run *run = rr_host_run_of(L);
+    const char *name = name_ok(L, 1);
+    double value = luaL_checknumber(L, 2);
+    const char *unit = luaL_checkstring(L, 3);
+    const char *desc = luaL_optstring(L, 4, "");
+    bool overridden = false;
+    for (size_t i = 0; i < run->noverrides; i++) {
+        if (strcmp(run->overrides[i].name, name) == 0) {
+            value = run->overrides[i].value;
+            run->overrides[i].used = true;
+            overridden = true;
+        }
+    }
+    rr_recorder_add_param(run->rec, name, value, unit, desc, overridden);
+    rr_run_event(run, "INFO", "parameter %s = %.10g %s%s", name, value, unit,
+                 overridden ? " (command line)" : "");
+    lua_pushnumber(L, value);
+    return 1;
+}
+
+static int core_check_parameters(lua_State *L)
+{
+    rr_run *run = rr_host_run_of(L);
+    TRY(L, run, check_overrides(run));
+    return 0;
+}
+
+static int core_clamp(lua_State *L)
+{
+    rr_run *run = instrument_run(L);
+    rr_clamp mode;
+    const char *word = luaL_checkstring(L, 1);
+    if (rr_clamp_parse(word, &mode) != RR_OK)
+        return rr_host_error(L, "unknown clamp mode '%s' (tension, single_cantilever, "
+                                "dual_cantilever, compression)", word);
+    rr_run_event(run, "INFO", "clamp %s", rr_clamp_word(mode));
+    TRY(L, run, rr_run_instrument(run, RR_CALL(run->in, set_clamp, mode), "setting the clamp mode"));
+    return 0;
+}
+
+static int core_geometry(lua_State *L)
+{
+    rr_run *run = instrument_run(L);
+    rr_geometry g = {luaL_checknumber(L, 1), luaL_checknumber(L, 2), luaL_checknumber(L, 3)};
+    if (!(g.length_mm > 0 && g.width_mm > 0 && g.thickness_mm > 0))
+        return rr_host_error(L, "sample geometry must be positive (got %g x %g x %g mm)",
+                             g.length_mm, g.width_mm, g.thickness_mm);
+    rr_run_event(run, "INFO", "geometry %g x %g x %g mm", g.length_mm, g.width_mm, g.thickness_mm);
+    TRY(L, run, rr_run_instrument(run, RR_CALL(run->in, set_geometry, &g), "setting the geometry"));
+    return 0;
+}
+
+/* set_temperature(T_K [, rate_K_per_min]) */
+static int core_set_temperature(lua_State *L)
+{
+    rr_run *run = instrument_run(L);
+    TRY(L, run, rr_run_set_temperature(run, luaL_checknumber(L, 1), luaL_optnumber(L, 2, 0)));
+    return 0;
+}
+
+/* wait_stable([timeout_s]) -> waited_s */
+static int core_wait_stable(lua_State *L)
+{
+    rr_run *run = instrument_run(L);
+    double waited = 0;
+    TRY(L, run, rr_run_wait_stable(run, luaL_optnumber(L, 1, run->stable_timeout_s), &waited));
+    rr_run_event(run, "INFO", "temperature stable after %.1f s", waited);
+    lua_pushnumber(L, waited);
+    return 1;
+}
+
+/* hold(duration_s): time passes, nothing is recorded. */
+static int core_hold(lua_State *L)
+{
+    rr_run *run = instrument_run(L);
+    double d = luaL_checknumber(L, 1), now = 0;
+    luaL_argcheck(L, d >= 0, 1, "a hold lasts 0 s or more");
+    rr_run_event(run, "INFO", "hold %.6g s", d);
+    TRY(L, run, rr_run_now(run, &now));
+    TRY(L, run, rr_run_advance_to(run, now + d));
+    return 0;
+}
+
+static int core_set_strain(lua_State *L)
+{
+    rr_run *run = instrument_run(L);
+    TRY(L, run, rr_run_set_strain(run, luaL_checknumber(L, 1)));
+    return 0;
+}
+
+/* relaxation(strain, duration_s, rate_Hz, label) -> series */
+static int core_relaxation(lua_State *L)
+{
+    rr_run *run = instrument_run(L);
+    double strain = luaL_checknumber(L, 1);
+    double duration = luaL_checknumber(L, 2);
+    double rate = luaL_checknumber(L, 3);
+    const char *label = luaL_optstring(L, 4, "");
+    rr_series *s = NULL;
+    rr_status st = rr_run_relaxation(run, strain, duration, rate, label, &s);
+    if (st != RR_OK) {
+        rr_series_free(s);
+        return fail(L, run);
+    }
+    rr_lua_push_series(L, s);
+    return 1;
+}
+
+static int core_now(lua_State *L)
+{
+    rr_run *run = instrument_run(L);
+    double t;
+    TRY(L, run, rr_run_now(run, &t));
+    lua_pushnumber(L, t);
+    return 1;
+}
+
+/* Readings: temperature_K, strain, stress_MPa. */
+static int core_read(lua_State *L)
+{
+    rr_run *run = instrument_run(L);
+    double T, e, s;
+    TRY(L, run, rr_run_instrument(run, RR_CALL(run->in, read_temp, &T), "reading the temperature"));
+    TRY(L, run, rr_run_instrument(run, RR_CALL(run->in, read_strain, &e), "reading the strain"));
+    TRY(L, run, rr_run_instrument(run, RR_CALL(run->in, read_stress, &s), "reading the stress"));
+    lua_pushnumber(L, T);
+    lua_pushnumber(L, e);
+    lua_pushnumber(L, s);
+    return 3;
+}
+
+static int core_status(lua_State *L)
+{
+    rr_run *run = instrument_run(L);
+    unsigned bits = 0;
+    TRY(L, run, rr_run_instrument(run, RR_CALL(run->in, get_status, &bits), "reading the status"));
+    lua_pushinteger(L, (lua_Integer)bits);
+    return 1;
+}
+
+static int core_limits(lua_State *L)
+{
+    rr_run *run = rr_host_run_of(L);
+    const rr_limits *l = &run->limits;
+    lua_createtable(L, 0, 6);
+    lua_pushnumber(L, l->temp_min_K);
+    lua_setfield(L, -2, "temperature_min_K");
+    lua_pushnumber(L, l->temp_max_K);
+    lua_setfield(L, -2, "temperature_max_K");
+    lua_pushnumber(L, l->strain_max);
+    lua_setfield(L, -2, "strain_max");
+    lua_pushnumber(L, l->rate_max_K_per_min);
+    lua_setfield(L, -2, "rate_max_K_per_min");
+    lua_pushnumber(L, l->freq_min_Hz);
+    lua_setfield(L, -2, "frequency_min_Hz");
+    lua_pushnumber(L, l->freq_max_Hz);
+    lua_setfield(L, -2, "frequency_max_Hz");
+    return 1;
+}
+
+/* result(name, value, unit, description): value a number, string or boolean. */
+static int core_result(lua_State *L)
+{
+    rr_run *run = rr_host_run_of(L);
+    const char *name = name_ok(L, 1);
+    const char *desc = luaL_optstring(L, 4, "");
+    rr_status st;
+    if (lua_type(L, 2) == LUA_TNUMBER) {
+        double v = lua_tonumber(L, 2);
+        const char *unit = luaL_checkstring(L, 3);
+        st = rr_recorder_result_number(run->rec, name, v, unit, desc);
+        rr_run_event(run, "RESULT", "%s = %.10g %s", name, v, unit);
+    } else if (lua_type(L, 2) == LUA_TSTRING || lua_type(L, 2) == LUA_TBOOLEAN) {
+        const char *v = lua_type(L, 2) == LUA_TBOOLEAN ? (lua_toboolean(L, 2) ? "true" : "false")
+                                                       : lua_tostring(L, 2);
+        st = rr_recorder_result_text(run->rec, name, v, desc);
+        rr_run_event(run, "RESULT", "%s = %s", name, v);
+    } else {
+        return luaL_typeerror(L, 2, "number, string or boolean");
+    }
+    if (st != RR_OK)
+        return rr_host_error(L, "cannot write the result '%s' to %s", name, rr_recorder_dir(run->rec));
+    return 0;
+}
+
+static int core_log(lua_State *L)
+{
+    rr_run *run = rr_host_run_of(L);
+    rr_run_event(run, "NOTE", "%s", luaL_checkstring(L, 1));
+    return 0;
+}
+
+/* sim_set(key, value): simulator knobs (material overrides, noise, faults). */
+static int core_sim_set(lua_State *L)
+{
+    rr_run *run = instrument_run(L);
+    const char *key = luaL_checkstring(L, 1);
+    double v = luaL_checknumber(L, 2);
+    rr_status st = RR_CALL(run->in, sim_set, key, v);
+    if (st == RR_ERR_UNSUPPORTED) {
+        lua_pushboolean(L, 0);
+        return 1; /* on hardware, simulator knobs are ignored */
+    }
+    if (st != RR_OK) {
+        const char *detail = run->in->ops->last_error ? run->in->ops->last_error(run->in->ctx) : "";
+        return rr_host_error(L, "simulator setting '%s' = %g refused: %s", key, v,
+                             *detail ? detail : rr_strerror(st));
+    }
+    rr_run_event(run, "INFO", "simulator %s = %.10g", key, v);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+static int core_is_simulated(lua_State *L)
+{
+    rr_run *run = rr_host_run_of(L);
+    lua_pushboolean(L, run->in->virtual_time);
+    return 1;
+}
+
+/* oscillate(freq_Hz, amplitude) / oscillate(false) */
+static int core_oscillate(lua_State *L)
+{
+    rr_run *run = instrument_run(L);
+    if (lua_isboolean(L, 1) && !lua_toboolean(L, 1)) {
+        TRY(L, run, rr_run_instrument(run, RR_CALL(run->in, osc_enable, false), "stopping oscillation"));
+        return 0;
+    }
+    double f = luaL_checknumber(L, 1), a = luaL_checknumber(L, 2);
+    const rr_limits *l = &run->limits;
+    if (!(f >= l->freq_min_Hz && f <= l->freq_max_Hz))
+        return rr_run_fail(run, RR_END_PROTOCOL_ERROR, "frequency %g Hz is outside %g..%g Hz",
+                           f, l->freq_min_Hz, l->freq_max_Hz), fail(L, run);
+    if (!(a > 0 && a <= l->strain_max))
+        return rr_run_fail(run, RR_END_PROTOCOL_ERROR, "oscillation amplitude %g is outside 0..%g",
+                           a, l->strain_max), fail(L, run);
+    TRY(L, run, rr_run_instrument(run, RR_CALL(run->in, osc_set, f, a), "setting the oscillation"));
+    TRY(L, run, rr_run_instrument(run, RR_CALL(run->in, osc_enable, true), "starting oscillation"));
+    rr_run_event(run, "INFO", "oscillating at %g Hz, amplitude %g", f, a);
+    return 0;
+}
+
+/* measure_dynamic([timeout_s]) -> {frequency_Hz, storage_MPa, loss_MPa, tan_delta}
+ * Waits (in instrument time) until the instrument has a measurement. */
+static int core_measure_dynamic(lua_State *L)
+{
+    rr_run *run = instrument_run(L);
+    double timeout = luaL_optnumber(L, 1, 3600), t0, now;
+    rr_dynamic d;
+    TRY(L, run, rr_run_now(run, &t0));
+    for (now = t0;;) {
+        rr_status st = RR_CALL(run->in, osc_measure, &d);
+        if (st == RR_OK)
+            break;
+        if (st != RR_ERR_NOT_READY)
+            TRY(L, run, rr_run_instrument(run, st, "the dynamic measurement"));
+        if (now - t0 > timeout)
+            return rr_host_error(L, "no dynamic measurement after %g s", timeout);
+        TRY(L, run, rr_run_advance_to(run, now + 0.1));
+        TRY(L, run, rr_run_now(run, &now));
+    }
+    lua_createtable(L, 0, 4);
+    lua_pushnumber(L, d.freq_Hz);
+    lua_setfield(L, -2, "frequency_Hz");
+    lua_pushnumber(L, d.storage_MPa);
+    lua_setfield(L, -2, "storage_MPa");
+    lua_pushnumber(L, d.loss_MPa);
+    lua_setfield(L, -2, "loss_MPa");
+    lua_pushnumber(L, d.tan_delta);
+    lua_setfield(L, -2, "tan_delta");
+    return 1;
+}
+
+static int core_identity(lua_State *L)
+{
+    rr_run *run = rr_host_run_of(L);
+    char buf[256] = "";
+    RR_CALL(run->in, identify, buf, sizeof buf);
+    lua_pushstring(L, buf);
+    return 1;
+}
+
+int rr_core_luaopen(lua_State *L)
+{
+    static const luaL_Reg fns[] = {
+        {"param", core_param},
+        {"check_parameters", core_check_parameters},
+        {"clamp", core_clamp},
+        {"geometry", core_geometry},
+        {"set_temperature", core_set_temperature},
+        {"wait_stable", core_wait_stable},
+        {"hold", core_hold},
+        {"set_strain", core_set_strain},
+        {"relaxation", core_relaxation},
+        {"now", core_now},
+        {"read", core_read},
+        {"status", core_status},
+        {"limits", core_limits},
+        {"result", core_result},
+        {"log", core_log},
+        {"sim_set", core_sim_set},
+        {"is_simulated", core_is_simulated},
+        {"oscillate", core_oscillate},
+        {"measure_dynamic", core_measure_dynamic},
+        {"identity", core_identity},
+        {NULL, NULL}};
+    luaL_newlib(L, fns);
+    return 1;
+}

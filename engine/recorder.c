@@ -1,0 +1,637 @@
+/* recorder.c - writes the run directory as the run goes. */
+#include "recorder.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "yamlconf.h"
+
+#ifndef RELAXRUN_VERSION
+#define RELAXRUN_VERSION "0"
+#endif
+
+typedef struct param {
+    char *name, *unit, *description;
+    double value;
+    bool overridden;
+} param;
+
+typedef struct result {
+    char *name, *value, *unit, *description;
+    bool is_text;
+} result;
+
+typedef struct segment {
+    char *file, *label, *kind;
+    double t0_s, strain, temp_K;
+    size_t samples;
+    bool open;
+} segment;
+
+struct rr_recorder {
+    char dir[1024];
+    char *protocol_path, *protocol_sha256, *command_line;
+    char *instrument_spec, *instrument_identity;
+    rr_limits limits;
+    bool have_limits;
+    unsigned long seed;
+    char started[32], ended[32];
+    rr_end end;
+    char *end_message;
+
+    param *params;
+    size_t nparams;
+    result *results;
+    size_t nresults;
+    segment *segments;
+    size_t nsegments;
+    char **copies; /* files already copied, "subdir/basename" */
+    size_t ncopies;
+
+    FILE *events;
+    FILE *csv; /* current segment */
+    size_t total_samples;
+};
+
+const char *rr_end_word(rr_end e)
+{
+    static const char *const words[] = {
+        "running",       "complete",           "usage_error", "protocol_error",
+        "instrument_failure", "aborted", "internal_error"};
+    return (unsigned)e < sizeof words / sizeof words[0] ? words[e] : "unknown";
+}
+
+int rr_end_exit_code(rr_end e)
+{
+    switch (e) {
+    case RR_END_COMPLETE: return RR_EXIT_OK;
+    case RR_END_USAGE_ERROR: return RR_EXIT_USAGE;
+    case RR_END_PROTOCOL_ERROR: return RR_EXIT_PROTOCOL;
+    case RR_END_INSTRUMENT_FAILURE: return RR_EXIT_INSTRUMENT;
+    case RR_END_ABORTED: return RR_EXIT_ABORTED;
+    default: return RR_EXIT_INTERNAL;
+    }
+}
+
+static char *dupstr(const char *s)
+{
+    if (!s)
+        s = "";
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}
+
+static void iso_now(char *buf, size_t len)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Grows *arr (of elements of size sz) to hold n + 1 elements. */
+static rr_status grow(void **arr, size_t n, size_t sz)
+{
+    void *p = realloc(*arr, (n + 1) * sz);
+    if (!p)
+        return RR_ERR_NOMEM;
+    *arr = p;
+    return RR_OK;
+}
+
+static rr_status mkdir_p(const char *path)
+{
+    char tmp[1024];
+    snprintf(tmp, sizeof tmp, "%s", path);
+    for (char *p = tmp + 1; *p; p++) {
+        if (*p == '/') {
+            *p = 0;
+            if (mkdir(tmp, 0775) != 0 && errno != EEXIST)
+                return RR_ERR_IO;
+            *p = '/';
+        }
+    }
+    if (mkdir(tmp, 0775) != 0 && errno != EEXIST)
+        return RR_ERR_IO;
+    return RR_OK;
+}
+
+/* A label safe for a file name: letters, digits, '-', '_'. */
+static void file_safe(const char *in, char *out, size_t len)
+{
+    size_t j = 0;
+    for (; *in && j + 1 < len; in++) {
+        char c = *in;
+        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                 (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+        out[j++] = ok ? c : '_';
+    }
+    out[j] = 0;
+}
+
+rr_status rr_recorder_open(const char *dir, const char *protocol_name,
+                           rr_recorder **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    rr_recorder *r = calloc(1, sizeof *r);
+    if (!r)
+        return RR_ERR_NOMEM;
+    iso_now(r->started, sizeof r->started);
+    if (dir) {
+        snprintf(r->dir, sizeof r->dir, "%s", dir);
+        if (mkdir_p(r->dir) != RR_OK) {
+            snprintf(err, errlen, "%s: cannot create the run directory: %s",
+                     r->dir, strerror(errno));
+            free(r);
+            return RR_ERR_IO;
+        }
+    } else {
+        char stamp[32], name[128];
+        time_t t = time(NULL);
+        struct tm tm;
+        localtime_r(&t, &tm);
+        strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+        file_safe(protocol_name ? protocol_name : "run", name, sizeof name);
+        if (mkdir("runs", 0775) != 0 && errno != EEXIST) {
+            snprintf(err, errlen, "runs: cannot create: %s", strerror(errno));
+            free(r);
+            return RR_ERR_IO;
+        }
+        for (int i = 1;; i++) {
+            if (i == 1)
+                snprintf(r->dir, sizeof r->dir, "runs/%s-%s", stamp, name);
+            else
+                snprintf(r->dir, sizeof r->dir, "runs/%s-%s-%d", stamp, name, i);
+            if (mkdir(r->dir, 0775) == 0)
+                break;
+            if (errno != EEXIST || i > 999) {
+                snprintf(err, errlen, "%s: cannot create: %s", r->dir,
+                         strerror(errno));
+                free(r);
+                return RR_ERR_IO;
+            }
+        }
+    }
+    char path[1100];
+    snprintf(path, sizeof path, "%s/segments", r->dir);
+    if (mkdir_p(path) != RR_OK) {
+        snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
+        free(r);
+        return RR_ERR_IO;
+    }
+    snprintf(path, sizeof path, "%s/events.log", r->dir);
+    r->events = fopen(path, "a");
+    if (!r->events) {
+        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+        free(r);
+        return RR_ERR_IO;
+    }
+    rr_status st = rr_recorder_write_manifest(r);
+    if (st != RR_OK) {
+        snprintf(err, errlen, "%s/manifest.yaml: cannot write: %s", r->dir,
+                 strerror(errno));
+        rr_recorder_free(r);
+        return st;
+    }
+    *out = r;
+    return RR_OK;
+}
+
+const char *rr_recorder_dir(const rr_recorder *r) { return r->dir; }
+
+void rr_recorder_set_protocol(rr_recorder *r, const char *path,
+                              const char *sha256_hex)
+{
+    free(r->protocol_path);
+    free(r->protocol_sha256);
+    r->protocol_path = dupstr(path);
+    r->protocol_sha256 = dupstr(sha256_hex);
+}
+
+void rr_recorder_set_command_line(rr_recorder *r, int argc, char **argv)
+{
+    size_t len = 1;
+    for (int i = 0; i < argc; i++)
+        len += strlen(argv[i]) + 1;
+    free(r->command_line);
+    r->command_line = calloc(1, len);
+    if (!r->command_line)
+        return;
+    for (int i = 0; i < argc; i++) {
+        if (i)
+            strcat(r->command_line, " ");
+        strcat(r->command_line, argv[i]);
+    }
+}
+
+void rr_recorder_set_seed(rr_recorder *r, unsigned long seed) { r->seed = seed; }
+
+void rr_recorder_set_instrument(rr_recorder *r, const char *spec,
+                                const char *identity, const rr_limits *lim)
+{
+    free(r->instrument_spec);
+    free(r->instrument_identity);
+    r->instrument_spec = dupstr(spec);
+    r->instrument_identity = dupstr(identity);
+    if (lim) {
+        r->limits = *lim;
+        r->have_limits = true;
+    }
+}
+
+rr_status rr_recorder_add_param(rr_recorder *r, const char *name, double value,
+                                const char *unit, const char *description,
+                                bool overridden)
+{
+    if (grow((void **)&r->params, r->nparams, sizeof *r->params))
+        return RR_ERR_NOMEM;
+    param *p = &r->params[r->nparams++];
+    p->name = dupstr(name);
+    p->unit = dupstr(unit);
+    p->description = dupstr(description);
+    p->value = value;
+    p->overridden = overridden;
+    return RR_OK;
+}
+
+rr_status rr_recorder_copy(rr_recorder *r, const char *path, const char *subdir)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    char key[512];
+    snprintf(key, sizeof key, "%s/%s", subdir, base);
+    for (size_t i = 0; i < r->ncopies; i++)
+        if (strcmp(r->copies[i], key) == 0)
+            return RR_OK;
+    char dst[1600];
+    snprintf(dst, sizeof dst, "%s/%s", r->dir, subdir);
+    if (mkdir_p(dst) != RR_OK)
+        return RR_ERR_IO;
+    snprintf(dst, sizeof dst, "%s/%s", r->dir, key);
+    FILE *in = fopen(path, "rb");
+    if (!in)
+        return RR_ERR_IO;
+    FILE *o = fopen(dst, "wb");
+    if (!o) {
+        fclose(in);
+        return RR_ERR_IO;
+    }
+    char buf[8192];
+    size_t n;
+    rr_status st = RR_OK;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        if (fwrite(buf, 1, n, o) != n)
+            st = RR_ERR_IO;
+    if (ferror(in))
+        st = RR_ERR_IO;
+    fclose(in);
+    if (fclose(o) != 0)
+        st = RR_ERR_IO;
+    if (st == RR_OK && grow((void **)&r->copies, r->ncopies, sizeof *r->copies) == RR_OK)
+        r->copies[r->ncopies++] = dupstr(key);
+    return st;
+}
+
+/* --- segments --------------------------------------------------------- */
+
+rr_status rr_recorder_segment_begin(rr_recorder *r, const char *label,
+                                    const char *kind, double t0_s,
+                                    double strain, double temp_K)
+{
+    if (r->csv)
+        rr_recorder_segment_end(r);
+    if (grow((void **)&r->segments, r->nsegments, sizeof *r->segments))
+        return RR_ERR_NOMEM;
+    char safe[80], rel[128], path[1200];
+    file_safe(label && *label ? label : kind, safe, sizeof safe);
+    snprintf(rel, sizeof rel, "segments/%03zu-%s.csv", r->nsegments + 1, safe);
+    snprintf(path, sizeof path, "%s/%s", r->dir, rel);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return RR_ERR_IO;
+    fputs(RR_SEGMENT_CSV_HEADER "\n", f);
+    fflush(f);
+    segment *s = &r->segments[r->nsegments++];
+    s->file = dupstr(rel);
+    s->label = dupstr(label);
+    s->kind = dupstr(kind);
+    s->t0_s = t0_s;
+    s->strain = strain;
+    s->temp_K = temp_K;
+    s->samples = 0;
+    s->open = true;
+    r->csv = f;
+    return rr_recorder_write_manifest(r);
+}
+
+rr_status rr_recorder_samples(rr_recorder *r, const rr_sample *x, size_t n)
+{
+    if (!r->csv || n == 0)
+        return RR_OK;
+    segment *s = &r->segments[r->nsegments - 1];
+    for (size_t i = 0; i < n; i++)
+        fprintf(r->csv, "%.6f,%.6f,%.4f,%.9g,%.9g\n", x[i].t_s,
+                x[i].t_s - s->t0_s, x[i].temp_K, x[i].strain, x[i].stress_MPa);
+    s->samples += n;
+    r->total_samples += n;
+    /* Hand the batch to the kernel: a killed process keeps it. */
+    if (fflush(r->csv) != 0 || ferror(r->csv))
+        return RR_ERR_IO;
+    return RR_OK;
+}
+
+rr_status rr_recorder_segment_end(rr_recorder *r)
+{
+    if (!r->csv)
+        return RR_OK;
+    rr_status st = RR_OK;
+    if (fflush(r->csv) != 0 || fsync(fileno(r->csv)) != 0)
+        st = RR_ERR_IO;
+    if (fclose(r->csv) != 0)
+        st = RR_ERR_IO;
+    r->csv = NULL;
+    r->segments[r->nsegments - 1].open = false;
+    rr_status m = rr_recorder_write_manifest(r);
+    return st != RR_OK ? st : m;
+}
+
+bool rr_recorder_in_segment(const rr_recorder *r) { return r->csv != NULL; }
+size_t rr_recorder_total_samples(const rr_recorder *r) { return r->total_samples; }
+size_t rr_recorder_segment_count(const rr_recorder *r) { return r->nsegments; }
+
+/* --- results ---------------------------------------------------------- */
+
+/* One CSV field, quoted when it needs to be, then the separator. */
+static void csv_field(FILE *f, const char *s, char sep)
+{
+    if (strpbrk(s, ",\"\n\r")) {
+        fputc('"', f);
+        for (; *s; s++) {
+            if (*s == '"')
+                fputc('"', f);
+            fputc(*s, f);
+        }
+        fputc('"', f);
+    } else {
+        fputs(s, f);
+    }
+    fputc(sep, f);
+}
+
+static rr_status add_result(rr_recorder *r, const char *name, const char *value,
+                            const char *unit, const char *description,
+                            bool is_text)
+{
+    result *res = NULL;
+    for (size_t i = 0; i < r->nresults; i++)
+        if (strcmp(r->results[i].name, name) == 0)
+            res = &r->results[i]; /* reported again: the last value wins */
+    if (res) {
+        free(res->value);
+        free(res->unit);
+        free(res->description);
+    } else {
+        if (grow((void **)&r->results, r->nresults, sizeof *r->results))
+            return RR_ERR_NOMEM;
+        res = &r->results[r->nresults++];
+        res->name = dupstr(name);
+    }
+    res->value = dupstr(value);
+    res->unit = dupstr(unit);
+    res->description = dupstr(description);
+    res->is_text = is_text;
+
+    char path[1100];
+    snprintf(path, sizeof path, "%s/results.csv", r->dir);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return RR_ERR_IO;
+    fputs("name,value,unit,description\n", f);
+    for (size_t i = 0; i < r->nresults; i++) {
+        result *q = &r->results[i];
+        csv_field(f, q->name, ',');
+        csv_field(f, q->value, ',');
+        csv_field(f, q->unit, ',');
+        csv_field(f, q->description, '\n');
+    }
+    if (fclose(f) != 0)
+        return RR_ERR_IO;
+    return rr_recorder_write_manifest(r);
+}
+
+rr_status rr_recorder_result_number(rr_recorder *r, const char *name,
+                                    double value, const char *unit,
+                                    const char *description)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.10g", value);
+    return add_result(r, name, buf, unit, description, false);
+}
+
+rr_status rr_recorder_result_text(rr_recorder *r, const char *name,
+                                  const char *value, const char *description)
+{
+    return add_result(r, name, value, "", description, true);
+}
+
+bool rr_recorder_result_at(const rr_recorder *r, size_t i, const char **name,
+                           const char **value, const char **unit)
+{
+    if (i >= r->nresults)
+        return false;
+    *name = r->results[i].name;
+    *value = r->results[i].value;
+    *unit = r->results[i].unit;
+    return true;
+}
+
+/* --- events ----------------------------------------------------------- */
+
+void rr_recorder_eventv(rr_recorder *r, double t_s, const char *level,
+                        const char *fmt, va_list ap)
+{
+    if (!r || !r->events)
+        return;
+    char stamp[32];
+    iso_now(stamp, sizeof stamp);
+    fprintf(r->events, "%s t=%.3f s %s ", stamp, t_s, level);
+    vfprintf(r->events, fmt, ap);
+    fputc('\n', r->events);
+    fflush(r->events);
+}
+
+void rr_recorder_event(rr_recorder *r, double t_s, const char *level,
+                       const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    rr_recorder_eventv(r, t_s, level, fmt, ap);
+    va_end(ap);
+}
+
+/* --- manifest --------------------------------------------------------- */
+
+static void kv(FILE *f, const char *indent, const char *key, const char *value)
+{
+    fprintf(f, "%s%s: ", indent, key);
+    rr_yaml_write_str(f, value);
+    fputc('\n', f);
+}
+
+static void write_manifest_body(rr_recorder *r, FILE *f)
+{
+    fputs("# relaxrun run manifest (replaced atomically as the run goes)\n", f);
+    kv(f, "", "relaxrun_version", RELAXRUN_VERSION);
+    kv(f, "", "status", rr_end_word(r->end));
+    if (r->end_message)
+        kv(f, "", "message", r->end_message);
+    fprintf(f, "pid: %ld\n", (long)getpid());
+    kv(f, "", "started", r->started);
+    if (r->ended[0])
+        kv(f, "", "ended", r->ended);
+    if (r->command_line)
+        kv(f, "", "command_line", r->command_line);
+    fputs("protocol:\n", f);
+    kv(f, "  ", "path", r->protocol_path);
+    kv(f, "  ", "sha256", r->protocol_sha256);
+    fprintf(f, "seed: %lu\n", r->seed);
+    fputs("instrument:\n", f);
+    kv(f, "  ", "spec", r->instrument_spec);
+    kv(f, "  ", "identity", r->instrument_identity);
+    if (r->have_limits) {
+        const rr_limits *l = &r->limits;
+        fprintf(f,
+                "  limits: {temperature_min_K: %.10g, temperature_max_K: %.10g, "
+                "strain_max: %.10g, rate_max_K_per_min: %.10g, "
+                "frequency_min_Hz: %.10g, frequency_max_Hz: %.10g}\n",
+                l->temp_min_K, l->temp_max_K, l->strain_max,
+                l->rate_max_K_per_min, l->freq_min_Hz, l->freq_max_Hz);
+    }
+    fputs(r->nparams ? "parameters:\n" : "parameters: {}\n", f);
+    for (size_t i = 0; i < r->nparams; i++) {
+        param *p = &r->params[i];
+        fprintf(f, "  %s: {value: %.10g, unit: ", p->name, p->value);
+        rr_yaml_write_str(f, p->unit);
+        fputs(", description: ", f);
+        rr_yaml_write_str(f, p->description);
+        fprintf(f, ", from_command_line: %s}\n", p->overridden ? "true" : "false");
+    }
+    fputs(r->nsegments ? "segments:\n" : "segments: []\n", f);
+    for (size_t i = 0; i < r->nsegments; i++) {
+        segment *s = &r->segments[i];
+        kv(f, "  - ", "file", s->file);
+        kv(f, "    ", "label", s->label);
+        kv(f, "    ", "kind", s->kind);
+        fprintf(f, "    t0_s: %.6f\n    strain_m_per_m: %.10g\n"
+                   "    temperature_K: %.6g\n    samples: %zu\n"
+                   "    complete: %s\n",
+                s->t0_s, s->strain, s->temp_K, s->samples,
+                s->open ? "false" : "true");
+    }
+    fputs(r->nresults ? "results:\n" : "results: []\n", f);
+    for (size_t i = 0; i < r->nresults; i++) {
+        result *q = &r->results[i];
+        kv(f, "  - ", "name", q->name);
+        if (q->is_text)
+            kv(f, "    ", "value", q->value);
+        else
+            fprintf(f, "    value: %s\n", q->value);
+        kv(f, "    ", "unit", q->unit);
+        kv(f, "    ", "description", q->description);
+    }
+    fputs("files:\n  events: events.log\n  results: results.csv\n", f);
+    fputs(r->ncopies ? "  copies:\n" : "  copies: []\n", f);
+    for (size_t i = 0; i < r->ncopies; i++)
+        kv(f, "    - ", "path", r->copies[i]);
+}
+
+rr_status rr_recorder_write_manifest(rr_recorder *r)
+{
+    char tmp[1100], dst[1100];
+    snprintf(tmp, sizeof tmp, "%s/.manifest.yaml.tmp", r->dir);
+    snprintf(dst, sizeof dst, "%s/manifest.yaml", r->dir);
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        return RR_ERR_IO;
+    write_manifest_body(r, f);
+    int bad = fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0;
+    if (fclose(f) != 0 || bad) {
+        unlink(tmp);
+        return RR_ERR_IO;
+    }
+    if (rename(tmp, dst) != 0) {
+        unlink(tmp);
+        return RR_ERR_IO;
+    }
+    int dfd = open(r->dir, O_RDONLY);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    return RR_OK;
+}
+
+rr_status rr_recorder_finish(rr_recorder *r, rr_end end, const char *message)
+{
+    rr_status st = rr_recorder_segment_end(r);
+    if (r->end == RR_END_RUNNING) {
+        r->end = end;
+        free(r->end_message);
+        r->end_message = message ? dupstr(message) : NULL;
+        iso_now(r->ended, sizeof r->ended);
+    }
+    rr_status m = rr_recorder_write_manifest(r);
+    if (r->events)
+        fflush(r->events);
+    return st != RR_OK ? st : m;
+}
+
+rr_end rr_recorder_end(const rr_recorder *r) { return r->end; }
+
+void rr_recorder_free(rr_recorder *r)
+{
+    if (!r)
+        return;
+    if (r->csv)
+        fclose(r->csv);
+    if (r->events)
+        fclose(r->events);
+    for (size_t i = 0; i < r->nparams; i++) {
+        free(r->params[i].name);
+        free(r->params[i].unit);
+        free(r->params[i].description);
+    }
+    for (size_t i = 0; i < r->nresults; i++) {
+        free(r->results[i].name);
+        free(r->results[i].value);
+        free(r->results[i].unit);
+        free(r->results[i].description);
+    }
+    for (size_t i = 0; i < r->nsegments; i++) {
+        free(r->segments[i].file);
+        free(r->segments[i].label);
+        free(r->segments[i].kind);
+    }
+    for (size_t i = 0; i < r->ncopies; i++)
+        free(r->copies[i]);
+    free(r->params);
+    free(r->results);
+    free(r->segments);
+    free(r->copies);
+    free(r->protocol_path);
+    free(r->protocol_sha256);
+    free(r->command_line);
+    free(r->instrument_spec);
+    free(r->instrument_identity);
+    free(r->end_message);
+    free(r);
+}

@@ -1,0 +1,101 @@
+/* recorder.h - the run directory: manifest, segment CSVs, event log, results,
+ * and copies of everything needed to reproduce the run.
+ *
+ *   RUNDIR/manifest.yaml         replaced atomically whenever it changes
+ *   RUNDIR/events.log            one line per event, written as it happens
+ *   RUNDIR/results.csv           name,value,unit,description
+ *   RUNDIR/segments/NNN-LABEL.csv  one per recorded segment, written as
+ *                                samples arrive; header row with units
+ *   RUNDIR/source/               the protocol and every Lua module it required
+ *   RUNDIR/config/               presets and instrument configs used
+ *
+ * Samples are flushed to the kernel after every batch, so a killed process
+ * loses at most the batch in flight.
+ */
+#ifndef RR_RECORDER_H
+#define RR_RECORDER_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "instrument.h"
+#include "status.h"
+
+/* How a run ended (the manifest's "status"). */
+typedef enum rr_end {
+    RR_END_RUNNING = 0,
+    RR_END_COMPLETE,
+    RR_END_USAGE_ERROR,
+    RR_END_PROTOCOL_ERROR,
+    RR_END_INSTRUMENT_FAILURE,
+    RR_END_ABORTED,
+    RR_END_INTERNAL_ERROR
+} rr_end;
+
+const char *rr_end_word(rr_end e);  /* "complete", "protocol_error", ... */
+int rr_end_exit_code(rr_end e);     /* enum rr_exit */
+
+/* The CSV header every relaxation segment carries. */
+#define RR_SEGMENT_CSV_HEADER \
+    "time_s,step_time_s,temperature_K,strain_m_per_m,stress_MPa"
+
+typedef struct rr_recorder rr_recorder;
+
+/* Creates the run directory: dir if given (created; must be empty if it
+ * exists), else a new runs/YYYYMMDD-HHMMSS-NAME under the working directory.
+ * Writes an initial manifest (status: running). */
+rr_status rr_recorder_open(const char *dir, const char *protocol_name,
+                           rr_recorder **out, char *err, size_t errlen);
+void rr_recorder_free(rr_recorder *r); /* closes files; NULL-safe */
+const char *rr_recorder_dir(const rr_recorder *r);
+
+/* Manifest fields (strings are copied). */
+void rr_recorder_set_protocol(rr_recorder *r, const char *path,
+                              const char *sha256_hex);
+void rr_recorder_set_command_line(rr_recorder *r, int argc, char **argv);
+void rr_recorder_set_seed(rr_recorder *r, unsigned long seed);
+void rr_recorder_set_instrument(rr_recorder *r, const char *spec,
+                                const char *identity, const rr_limits *lim);
+rr_status rr_recorder_add_param(rr_recorder *r, const char *name, double value,
+                                const char *unit, const char *description,
+                                bool overridden);
+/* Copies a file into RUNDIR/SUBDIR/ (e.g. "source", "config") once. */
+rr_status rr_recorder_copy(rr_recorder *r, const char *path, const char *subdir);
+
+/* Segments.  A segment's samples are stamped with instrument time; the CSV
+ * also carries the time since t0_s (the strain step). */
+rr_status rr_recorder_segment_begin(rr_recorder *r, const char *label,
+                                    const char *kind, double t0_s,
+                                    double strain, double temp_K);
+rr_status rr_recorder_samples(rr_recorder *r, const rr_sample *s, size_t n);
+rr_status rr_recorder_segment_end(rr_recorder *r);
+bool rr_recorder_in_segment(const rr_recorder *r);
+size_t rr_recorder_total_samples(const rr_recorder *r);
+size_t rr_recorder_segment_count(const rr_recorder *r);
+
+/* Results the protocol reports. */
+rr_status rr_recorder_result_number(rr_recorder *r, const char *name,
+                                    double value, const char *unit,
+                                    const char *description);
+rr_status rr_recorder_result_text(rr_recorder *r, const char *name,
+                                  const char *value, const char *description);
+/* Iterating results for the summary: false past the end. */
+bool rr_recorder_result_at(const rr_recorder *r, size_t i, const char **name,
+                           const char **value, const char **unit);
+
+/* The event log: "2026-11-25T13:00:00Z t=12.300 s LEVEL message". */
+void rr_recorder_event(rr_recorder *r, double t_s, const char *level,
+                       const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void rr_recorder_eventv(rr_recorder *r, double t_s, const char *level,
+                        const char *fmt, va_list ap);
+
+/* Writes the manifest atomically (temporary file, fsync, rename). */
+rr_status rr_recorder_write_manifest(rr_recorder *r);
+/* Ends the run: closes any open segment, records how it ended, writes the
+ * manifest.  Safe to call more than once; the first ending sticks. */
+rr_status rr_recorder_finish(rr_recorder *r, rr_end end, const char *message);
+rr_end rr_recorder_end(const rr_recorder *r);
+
+#endif
