@@ -243,6 +243,131 @@ static int core_result(lua_State *L)
     return 0;
 }
 
+/* table(name, columns, rows): columns an array of names with units, rows an
+ * array of arrays of numbers. */
+static int core_table(lua_State *L)
+{
+    rr_run *run = rr_host_run_of(L);
+    const char *name = name_ok(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    luaL_checktype(L, 3, LUA_TTABLE);
+    size_t ncols = (size_t)luaL_len(L, 2), nrows = (size_t)luaL_len(L, 3);
+    luaL_argcheck(L, ncols > 0 && ncols <= 64, 2, "1 to 64 columns");
+    const char **cols = lua_newuserdatauv(L, ncols * sizeof *cols, 0);
+    for (size_t j = 0; j < ncols; j++) {
+        lua_geti(L, 2, (lua_Integer)j + 1);
+        cols[j] = lua_tostring(L, -1);
+        if (!cols[j])
+            return rr_host_error(L, "table '%s': column %zu needs a name", name, j + 1);
+        lua_pop(L, 1); /* the string stays alive in the columns table */
+    }
+    double *v = lua_newuserdatauv(L, (nrows ? nrows : 1) * ncols * sizeof *v, 0);
+    for (size_t i = 0; i < nrows; i++) {
+        lua_geti(L, 3, (lua_Integer)i + 1);
+        if (!lua_istable(L, -1) || (size_t)luaL_len(L, -1) != ncols)
+            return rr_host_error(L, "table '%s': row %zu needs %zu numbers", name, i + 1, ncols);
+        for (size_t j = 0; j < ncols; j++) {
+            lua_geti(L, -1, (lua_Integer)j + 1);
+            int isnum;
+            v[i * ncols + j] = lua_tonumberx(L, -1, &isnum);
+            if (!isnum)
+                return rr_host_error(L, "table '%s': row %zu, column '%s' is not a number",
+                                     name, i + 1, cols[j]);
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    }
+    if (rr_recorder_table(run->rec, name, ncols, cols, nrows, v) != RR_OK)
+        return rr_host_error(L, "cannot write table '%s' to %s", name, rr_recorder_dir(run->rec));
+    return 0;
+}
+
+/* A plot spec is built as a YAML flow mapping in a fixed buffer. */
+typedef struct spec_buf {
+    char text[4096];
+    size_t len;
+} spec_buf;
+
+static void spec_add(lua_State *L, spec_buf *b, const char *s)
+{
+    size_t n = strlen(s);
+    if (b->len + n + 1 > sizeof b->text)
+        luaL_error(L, "plot: the description is too long");
+    memcpy(b->text + b->len, s, n + 1);
+    b->len += n;
+}
+
+/* Appends the Lua scalar at idx (string, number, boolean) as YAML. */
+static void spec_scalar(lua_State *L, spec_buf *b, int idx, const char *key)
+{
+    char tmp[64];
+    switch (lua_type(L, idx)) {
+    case LUA_TNUMBER:
+        snprintf(tmp, sizeof tmp, "%.10g", lua_tonumber(L, idx));
+        spec_add(L, b, tmp);
+        break;
+    case LUA_TBOOLEAN:
+        spec_add(L, b, lua_toboolean(L, idx) ? "true" : "false");
+        break;
+    case LUA_TSTRING:
+        spec_add(L, b, "\"");
+        for (const char *s = lua_tostring(L, idx); *s; s++) {
+            char c[3] = {*s, 0, 0};
+            if (*s == '"' || *s == '\\')
+                c[0] = '\\', c[1] = *s;
+            if ((unsigned char)*s >= 0x20)
+                spec_add(L, b, c);
+        }
+        spec_add(L, b, "\"");
+        break;
+    default:
+        luaL_error(L, "plot: '%s' must be a string, number, boolean or a list of them", key);
+    }
+}
+
+/* plot{kind=..., ...}: a plot request for the report, kept in the manifest. */
+static int core_plot(lua_State *L)
+{
+    rr_run *run = rr_host_run_of(L);
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 1);
+    spec_buf *b = lua_newuserdatauv(L, sizeof *b, 0); /* freed by the GC */
+    b->len = 0;
+    spec_add(L, b, "{");
+    lua_pushnil(L);
+    while (lua_next(L, 1)) {
+        const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+        if (!key)
+            return luaL_error(L, "plot: keys must be names");
+        for (const char *c = key; *c; c++)
+            if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_'))
+                return luaL_error(L, "plot: '%s' is not a valid key", key);
+        if (b->len > 1)
+            spec_add(L, b, ", ");
+        spec_add(L, b, key);
+        spec_add(L, b, ": ");
+        if (lua_istable(L, -1)) {
+            spec_add(L, b, "[");
+            lua_Integer n = luaL_len(L, -1);
+            for (lua_Integer i = 1; i <= n; i++) {
+                lua_geti(L, -1, i);
+                if (i > 1)
+                    spec_add(L, b, ", ");
+                spec_scalar(L, b, lua_gettop(L), key);
+                lua_pop(L, 1);
+            }
+            spec_add(L, b, "]");
+        } else {
+            spec_scalar(L, b, lua_gettop(L), key);
+        }
+        lua_pop(L, 1);
+    }
+    spec_add(L, b, "}");
+    if (rr_recorder_plot(run->rec, b->text) != RR_OK)
+        return rr_host_error(L, "cannot record the plot in %s", rr_recorder_dir(run->rec));
+    return 0;
+}
+
 static int core_log(lua_State *L)
 {
     rr_run *run = rr_host_run_of(L);
@@ -358,6 +483,8 @@ int rr_core_luaopen(lua_State *L)
         {"limits", core_limits},
         {"result", core_result},
         {"log", core_log},
+        {"table", core_table},
+        {"plot", core_plot},
         {"sim_set", core_sim_set},
         {"is_simulated", core_is_simulated},
         {"oscillate", core_oscillate},

@@ -27,6 +27,11 @@ typedef struct result {
     bool is_text;
 } result;
 
+typedef struct table {
+    char *name, *file, *columns; /* columns: comma-separated */
+    size_t rows;
+} table;
+
 typedef struct segment {
     char *file, *label, *kind;
     double t0_s, strain, temp_K;
@@ -53,6 +58,10 @@ struct rr_recorder {
     size_t nsegments;
     char **copies; /* files already copied, "subdir/basename" */
     size_t ncopies;
+    table *tables;
+    size_t ntables;
+    char **plots; /* YAML flow mappings */
+    size_t nplots;
 
     FILE *events;
     FILE *csv; /* current segment */
@@ -454,6 +463,67 @@ bool rr_recorder_result_at(const rr_recorder *r, size_t i, const char **name,
     return true;
 }
 
+/* --- tables and plots ------------------------------------------------- */
+
+rr_status rr_recorder_table(rr_recorder *r, const char *name, size_t ncols,
+                            const char *const *columns, size_t nrows,
+                            const double *values)
+{
+    char safe[128], rel[200], path[1300];
+    file_safe(name, safe, sizeof safe);
+    snprintf(rel, sizeof rel, "tables/%s.csv", safe);
+    snprintf(path, sizeof path, "%s/tables", r->dir);
+    if (mkdir_p(path) != RR_OK)
+        return RR_ERR_IO;
+    snprintf(path, sizeof path, "%s/%s", r->dir, rel);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return RR_ERR_IO;
+    size_t len = 1;
+    for (size_t j = 0; j < ncols; j++) {
+        fprintf(f, "%s%s", j ? "," : "", columns[j]);
+        len += strlen(columns[j]) + 1;
+    }
+    fputc('\n', f);
+    for (size_t i = 0; i < nrows; i++)
+        for (size_t j = 0; j < ncols; j++)
+            fprintf(f, "%.10g%c", values[i * ncols + j], j + 1 < ncols ? ',' : '\n');
+    if (fclose(f) != 0)
+        return RR_ERR_IO;
+
+    table *t = NULL;
+    for (size_t i = 0; i < r->ntables; i++)
+        if (strcmp(r->tables[i].name, name) == 0)
+            t = &r->tables[i]; /* reported again: replaced */
+    if (!t) {
+        if (grow((void **)&r->tables, r->ntables, sizeof *r->tables))
+            return RR_ERR_NOMEM;
+        t = &r->tables[r->ntables++];
+        t->name = dupstr(name);
+        t->file = dupstr(rel);
+    } else {
+        free(t->columns);
+    }
+    t->columns = calloc(1, len);
+    if (!t->columns)
+        return RR_ERR_NOMEM;
+    for (size_t j = 0; j < ncols; j++) {
+        if (j)
+            strcat(t->columns, ",");
+        strcat(t->columns, columns[j]);
+    }
+    t->rows = nrows;
+    return rr_recorder_write_manifest(r);
+}
+
+rr_status rr_recorder_plot(rr_recorder *r, const char *yaml_flow_mapping)
+{
+    if (grow((void **)&r->plots, r->nplots, sizeof *r->plots))
+        return RR_ERR_NOMEM;
+    r->plots[r->nplots++] = dupstr(yaml_flow_mapping);
+    return rr_recorder_write_manifest(r);
+}
+
 /* --- events ----------------------------------------------------------- */
 
 void rr_recorder_eventv(rr_recorder *r, double t_s, const char *level,
@@ -548,6 +618,24 @@ static void write_manifest_body(rr_recorder *r, FILE *f)
         kv(f, "    ", "unit", q->unit);
         kv(f, "    ", "description", q->description);
     }
+    fputs(r->ntables ? "tables:\n" : "tables: []\n", f);
+    for (size_t i = 0; i < r->ntables; i++) {
+        table *t = &r->tables[i];
+        kv(f, "  - ", "name", t->name);
+        kv(f, "    ", "file", t->file);
+        fputs("    columns: [", f);
+        const char *c = t->columns;
+        while (*c) {
+            const char *e = strchr(c, ',');
+            size_t n = e ? (size_t)(e - c) : strlen(c);
+            fprintf(f, "%s\"%.*s\"", c == t->columns ? "" : ", ", (int)n, c);
+            c += n + (e ? 1 : 0);
+        }
+        fprintf(f, "]\n    rows: %zu\n", t->rows);
+    }
+    fputs(r->nplots ? "plots:\n" : "plots: []\n", f);
+    for (size_t i = 0; i < r->nplots; i++)
+        fprintf(f, "  - %s\n", r->plots[i]);
     fputs("files:\n  events: events.log\n  results: results.csv\n", f);
     fputs(r->ncopies ? "  copies:\n" : "  copies: []\n", f);
     for (size_t i = 0; i < r->ncopies; i++)
@@ -623,6 +711,15 @@ void rr_recorder_free(rr_recorder *r)
     }
     for (size_t i = 0; i < r->ncopies; i++)
         free(r->copies[i]);
+    for (size_t i = 0; i < r->ntables; i++) {
+        free(r->tables[i].name);
+        free(r->tables[i].file);
+        free(r->tables[i].columns);
+    }
+    for (size_t i = 0; i < r->nplots; i++)
+        free(r->plots[i]);
+    free(r->tables);
+    free(r->plots);
     free(r->params);
     free(r->results);
     free(r->segments);

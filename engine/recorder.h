@@ -8,6 +8,7 @@
  *                                samples arrive; header row with units
  *   RUNDIR/source/               the protocol and every Lua module it required
  *   RUNDIR/config/               presets and instrument configs used
+ *   RUNDIR/tables/NAME.csv       tables the protocol reported
  *
  * Samples are flushed to the kernel after every batch, so a killed process
  * loses at most the batch in flight.
@@ -83,6 +84,15 @@ rr_status rr_recorder_result_text(rr_recorder *r, const char *name,
 /* Iterating results for the summary: false past the end. */
 bool rr_recorder_result_at(const rr_recorder *r, size_t i, const char **name,
                            const char **value, const char **unit);
+
+/* Tables the protocol reports (RUNDIR/tables/NAME.csv): ncols column names
+ * carrying their units (e.g. "temperature_K"), nrows x ncols values by row. */
+rr_status rr_recorder_table(rr_recorder *r, const char *name, size_t ncols,
+                            const char *const *columns, size_t nrows,
+                            const double *values);
+/* A plot request for the report: a YAML flow mapping, e.g.
+ * {kind: "arrhenius", table: "tau", x: "temperature_K", y: "tau_1_s"}. */
+rr_status rr_recorder_plot(rr_recorder *r, const char *yaml_flow_mapping);
 
 /* The event log: "2026-11-25T13:00:00Z t=12.300 s LEVEL message". */
 void rr_recorder_event(rr_recorder *r, double t_s, const char *level,

@@ -176,6 +176,23 @@ function relax.report(name, value, unit, description)
   end
 end
 
+--- Reports a table (RUNDIR/tables/NAME.csv): column names carry their units.
+--   relax.table("tau", {"temperature_K", "tau_1_s"}, {{315, 21.7}, {320, 12.1}})
+function relax.table(name, columns, rows)
+  core.table(name, columns, rows)
+end
+
+--- Asks the report for a plot (drawn after the run; see docs/lua-api.md for
+-- the kinds), e.g.
+--   relax.plot { kind = "arrhenius", table = "tau", x = "temperature_K",
+--                y = "tau_1_s", title = "tau_1 of the beta relaxation" }
+function relax.plot(spec)
+  if type(spec) ~= "table" or type(spec.kind) ~= "string" then
+    error("plot: expects a table with a kind", 2)
+  end
+  core.plot(spec)
+end
+
 --- A note in the event log.
 function relax.note(text) core.log(tostring(text)) end
 
