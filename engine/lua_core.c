@@ -129,15 +129,13 @@ static int core_wait_stable(lua_State *L)
     return 1;
 }
 
-/* hold(duration_s): time passes, nothing is recorded. */
+/* hold(duration_s [, what]): time passes, nothing is recorded. */
 static int core_hold(lua_State *L)
 {
     rr_run *run = instrument_run(L);
-    double d = luaL_checknumber(L, 1), now = 0;
+    double d = luaL_checknumber(L, 1);
     luaL_argcheck(L, d >= 0, 1, "a hold lasts 0 s or more");
-    rr_run_event(run, "INFO", "hold %.6g s", d);
-    TRY(L, run, rr_run_now(run, &now));
-    TRY(L, run, rr_run_advance_to(run, now + d));
+    TRY(L, run, rr_run_hold(run, d, luaL_optstring(L, 2, NULL)));
     return 0;
 }
 
@@ -368,6 +366,15 @@ static int core_plot(lua_State *L)
     return 0;
 }
 
+static int core_describe(lua_State *L)
+{
+    rr_run *run = rr_host_run_of(L);
+    const char *text = luaL_checkstring(L, 1);
+    rr_recorder_set_description(run->rec, text);
+    rr_run_event(run, "INFO", "protocol: %s", text);
+    return 0;
+}
+
 static int core_log(lua_State *L)
 {
     rr_run *run = rr_host_run_of(L);
@@ -411,17 +418,7 @@ static int core_oscillate(lua_State *L)
         TRY(L, run, rr_run_instrument(run, RR_CALL(run->in, osc_enable, false), "stopping oscillation"));
         return 0;
     }
-    double f = luaL_checknumber(L, 1), a = luaL_checknumber(L, 2);
-    const rr_limits *l = &run->limits;
-    if (!(f >= l->freq_min_Hz && f <= l->freq_max_Hz))
-        return rr_run_fail(run, RR_END_PROTOCOL_ERROR, "frequency %g Hz is outside %g..%g Hz",
-                           f, l->freq_min_Hz, l->freq_max_Hz), fail(L, run);
-    if (!(a > 0 && a <= l->strain_max))
-        return rr_run_fail(run, RR_END_PROTOCOL_ERROR, "oscillation amplitude %g is outside 0..%g",
-                           a, l->strain_max), fail(L, run);
-    TRY(L, run, rr_run_instrument(run, RR_CALL(run->in, osc_set, f, a), "setting the oscillation"));
-    TRY(L, run, rr_run_instrument(run, RR_CALL(run->in, osc_enable, true), "starting oscillation"));
-    rr_run_event(run, "INFO", "oscillating at %g Hz, amplitude %g", f, a);
+    TRY(L, run, rr_run_oscillate(run, luaL_checknumber(L, 1), luaL_checknumber(L, 2)));
     return 0;
 }
 
@@ -483,6 +480,7 @@ int rr_core_luaopen(lua_State *L)
         {"limits", core_limits},
         {"result", core_result},
         {"log", core_log},
+        {"describe", core_describe},
         {"table", core_table},
         {"plot", core_plot},
         {"sim_set", core_sim_set},

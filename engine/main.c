@@ -8,6 +8,7 @@
  * whatever happened, close the run directory and exit with a code saying how
  * the run ended (enum rr_exit).
  */
+#include <ftw.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,11 @@ static const char usage_text[] =
     "                         YAML file); tcp:HOST:PORT; serial:PORT[:BAUD];\n"
     "                         replay:TRANSCRIPT\n"
     "  -o, --output DIR       the run directory (default: a new one under runs/)\n"
+    "      --dry-run          run on the simulator under the instrument's limits;\n"
+    "                         report the timeline, the duration and every limit\n"
+    "                         the protocol would break (exit 3 if any)\n"
+    "      --describe         print what the protocol does, its parameters and its\n"
+    "                         expected duration, then exit\n"
     "      --seed N           simulator noise seed (default 1)\n"
     "      --no-noise         simulator without load-cell noise and drift\n"
     "      --pace X           simulator: run X instrument seconds per wall second\n"
@@ -63,6 +69,7 @@ static const char usage_text[] =
     "  5  aborted by the user (SIGINT, SIGTERM)\n";
 
 typedef struct options {
+    int dry_run, describe;
     const char *instrument;
     const char *output;
     unsigned long seed;
@@ -96,11 +103,14 @@ static int number_arg(const char *name, const char *text, double *out)
 /* Parses the command line; returns -1 to go on, else an exit code. */
 static int parse_args(int argc, char **argv, options *o)
 {
-    enum { OPT_VERSION = 256, OPT_SEED, OPT_NO_NOISE, OPT_PACE, OPT_WATCHDOG, OPT_MEMORY };
+    enum { OPT_VERSION = 256, OPT_SEED, OPT_NO_NOISE, OPT_PACE, OPT_WATCHDOG, OPT_MEMORY,
+           OPT_DRY_RUN, OPT_DESCRIBE };
     static const struct option longopts[] = {
         {"instrument", required_argument, NULL, 'I'},
         {"output", required_argument, NULL, 'o'},
         {"seed", required_argument, NULL, OPT_SEED},
+        {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+        {"describe", no_argument, NULL, OPT_DESCRIBE},
         {"no-noise", no_argument, NULL, OPT_NO_NOISE},
         {"pace", required_argument, NULL, OPT_PACE},
         {"watchdog", required_argument, NULL, OPT_WATCHDOG},
@@ -123,6 +133,8 @@ static int parse_args(int argc, char **argv, options *o)
         case 'h': fputs(usage_text, stdout); return RR_EXIT_OK;
         case OPT_VERSION: printf("relaxrun %s\n", RELAXRUN_VERSION); return RR_EXIT_OK;
         case OPT_NO_NOISE: o->noise = 0; break;
+        case OPT_DRY_RUN: o->dry_run = 1; break;
+        case OPT_DESCRIBE: o->describe = 1; break;
         case OPT_SEED:
             if (!number_arg("--seed", optarg, &v) || v < 0 || v != (double)(unsigned long)v)
                 return usage_error("--seed needs a non-negative integer, not '%s'", optarg);
@@ -203,6 +215,171 @@ static void print_summary(const rr_run *run, rr_recorder *rec, FILE *f)
     (void)run;
 }
 
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+/* --describe: what the protocol does, its parameters, its expected duration
+ * (from a quiet dry run). */
+static void print_description(const rr_run *run, rr_recorder *rec, void *ud)
+{
+    const char *protocol = ud;
+    printf("%s\n", protocol);
+    const char *d = rr_recorder_description(rec);
+    if (*d)
+        printf("  %s\n", d);
+    printf("\nparameters (set as name=value):\n");
+    const char *name, *unit, *desc;
+    double value;
+    for (size_t i = 0; rr_recorder_param_at(rec, i, &name, &value, &unit, &desc); i++)
+        printf("  %-20s %12.6g %-6s %s\n", name, value, unit, desc);
+    printf("\nexpected timeline on the simulator:\n");
+    rr_run_print_timeline(run, stdout);
+}
+
+/* Keeps a copy of a run's timeline: the plan for the progress display. */
+typedef struct plan {
+    rr_step *steps;
+    size_t n;
+} plan;
+
+static void keep_plan(const rr_run *run, rr_recorder *rec, void *ud)
+{
+    (void)rec;
+    plan *p = ud;
+    p->steps = malloc((run->nsteps ? run->nsteps : 1) * sizeof *p->steps);
+    if (p->steps) {
+        memcpy(p->steps, run->timeline, run->nsteps * sizeof *p->steps);
+        p->n = run->nsteps;
+    }
+}
+
+/* One execution of the protocol. */
+typedef struct job {
+    const options *o;
+    const rr_paths *paths;
+    const char *protocol;   /* resolved path */
+    const char *spec;       /* instrument */
+    const char *outdir;     /* NULL: a new one under runs/ */
+    bool dry_run;
+    int verbosity;
+    const plan *plan;       /* expected timeline, for the progress display */
+    /* Called after the run, before its state is released. */
+    void (*after)(const rr_run *run, rr_recorder *rec, void *ud);
+    void *ud;
+} job;
+
+static int execute(const job *j, int argc, char **argv)
+{
+    const options *o = j->o;
+    char err[1024] = "";
+    rr_open_options oo = {.seed = o->seed, .noise = o->noise != 0,
+                          .presets_dir = j->paths->presets_dir};
+    rr_instrument *in = NULL;
+    if (rr_instrument_open(j->spec, &oo, &in, err, sizeof err) != RR_OK) {
+        fprintf(stderr, "relaxrun: %s\n", err);
+        return RR_EXIT_INSTRUMENT;
+    }
+
+    char name[256];
+    protocol_name(j->protocol, name, sizeof name);
+    if (j->dry_run && strlen(name) < sizeof name - 8)
+        strcat(name, "-dryrun");
+    rr_recorder *rec = NULL;
+    if (rr_recorder_open(j->outdir, name, &rec, err, sizeof err) != RR_OK) {
+        fprintf(stderr, "relaxrun: %s\n", err);
+        rr_instrument_close(in);
+        return RR_EXIT_INTERNAL;
+    }
+    char sha[65] = "";
+    rr_sha256_file(j->protocol, sha);
+    rr_recorder_set_protocol(rec, j->protocol, sha);
+    rr_recorder_set_command_line(rec, argc, argv);
+    rr_recorder_set_seed(rec, o->seed);
+    rr_recorder_set_dry_run(rec, j->dry_run);
+    rr_recorder_copy(rec, j->protocol, "source");
+
+    rr_run run;
+    rr_status st = rr_run_init(&run, in, rec);
+    run.overrides = o->overrides;
+    run.noverrides = o->noverrides;
+    run.pace = o->pace;
+    run.verbosity = j->verbosity;
+    run.dry_run = j->dry_run;
+    if (j->plan) {
+        run.plan = j->plan->steps;
+        run.nplan = j->plan->n;
+    }
+    char identity[256] = "";
+    RR_CALL(in, identify, identity, sizeof identity);
+    rr_recorder_set_instrument(rec, in->spec[0] ? in->spec : j->spec, identity, &run.limits);
+    if (strncmp(j->spec, "sim:", 4) == 0 && strstr(j->spec, ".yaml")) {
+        rr_recorder_copy(rec, j->spec + 4, "config");
+    } else if (strncmp(j->spec, "sim", 3) == 0) {
+        char preset[1400];
+        snprintf(preset, sizeof preset, "%s/%s.yaml", j->paths->presets_dir,
+                 j->spec[3] == ':' ? j->spec + 4 : "La60Ni15Al25");
+        rr_recorder_copy(rec, preset, "config");
+    }
+    rr_run_event(&run, "INFO", "run of %s on %s (%s), seed %lu", j->protocol, j->spec,
+                 identity, o->seed);
+    if (j->verbosity >= 0)
+        fprintf(stderr, "relaxrun: running %s on %s; run directory %s\n", j->protocol,
+                j->spec, rr_recorder_dir(rec));
+
+    if (st == RR_OK) {
+        rr_host_options ho = {.protocol_path = j->protocol,
+                              .scripts_dir = j->paths->scripts_dir,
+                              .memory_limit_bytes = (size_t)(o->memory_limit_MB * 1048576.0),
+                              .watchdog_s = o->watchdog_s};
+        rr_host_run(&run, &ho);
+    }
+
+    /* Whatever happened: the instrument to its safe state, then the data. */
+    rr_run_safe_state(&run);
+    rr_end end = run.failure == RR_END_RUNNING ? RR_END_COMPLETE : run.failure;
+    rr_recorder_finish(rec, end, end == RR_END_COMPLETE ? NULL : run.message);
+    rr_run_write_timeline(&run);
+    int code = rr_end_exit_code(end);
+    if (end != RR_END_COMPLETE)
+        fprintf(stderr, "relaxrun: %s\n", run.message);
+    if (j->dry_run && j->verbosity >= 0) {
+        printf("dry run of %s (virtual time, on the simulator)\n", j->protocol);
+        rr_run_print_timeline(&run, stdout);
+    }
+    if (j->dry_run && run.nviolations && code == RR_EXIT_OK)
+        code = RR_EXIT_PROTOCOL;
+    if (j->verbosity >= 0 || end != RR_END_COMPLETE)
+        print_summary(&run, rec, end == RR_END_COMPLETE ? stdout : stderr);
+    if (j->after)
+        j->after(&run, rec, j->ud);
+    rr_run_release(&run);
+    rr_recorder_free(rec);
+    rr_instrument_close(in);
+    return code;
+}
+
+/* A quiet dry run in a temporary directory, removed afterwards. */
+static int execute_quietly(job j, int argc, char **argv)
+{
+    char tmpdir[] = "/tmp/relaxrun-plan.XXXXXX";
+    if (!mkdtemp(tmpdir)) {
+        perror("relaxrun: mkdtemp");
+        return RR_EXIT_INTERNAL;
+    }
+    j.outdir = tmpdir;
+    j.verbosity = -1;
+    j.dry_run = true;
+    j.spec = strncmp(j.spec, "sim", 3) == 0 ? j.spec : "sim";
+    int code = execute(&j, argc, argv);
+    nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    return code;
+}
+
 static int run_protocol(int argc, char **argv, options *o)
 {
     rr_paths paths;
@@ -216,73 +393,34 @@ static int run_protocol(int argc, char **argv, options *o)
         fprintf(stderr, "relaxrun: %s: no such protocol file\n", o->protocol);
         return RR_EXIT_USAGE;
     }
-
-    char err[1024] = "";
-    rr_open_options oo = {.seed = o->seed, .noise = o->noise != 0,
-                          .presets_dir = paths.presets_dir};
-    rr_instrument *in = NULL;
     const char *spec = o->instrument ? o->instrument : "sim";
-    if (rr_instrument_open(spec, &oo, &in, err, sizeof err) != RR_OK) {
-        fprintf(stderr, "relaxrun: %s\n", err);
-        return RR_EXIT_INSTRUMENT;
-    }
+    job j = {.o = o, .paths = &paths, .protocol = protocol, .spec = spec,
+             .outdir = o->output, .dry_run = o->dry_run != 0, .verbosity = o->verbosity};
 
-    char name[256];
-    protocol_name(protocol, name, sizeof name);
-    rr_recorder *rec = NULL;
-    if (rr_recorder_open(o->output, name, &rec, err, sizeof err) != RR_OK) {
-        fprintf(stderr, "relaxrun: %s\n", err);
-        rr_instrument_close(in);
-        return RR_EXIT_INTERNAL;
+    if (o->describe) {
+        j.after = print_description;
+        j.ud = protocol;
+        int code = execute_quietly(j, argc, argv);
+        return code == RR_EXIT_PROTOCOL ? RR_EXIT_OK : code; /* limits: only a dry run cares */
     }
-    char sha[65] = "";
-    rr_sha256_file(protocol, sha);
-    rr_recorder_set_protocol(rec, protocol, sha);
-    rr_recorder_set_command_line(rec, argc, argv);
-    rr_recorder_set_seed(rec, o->seed);
-    rr_recorder_copy(rec, protocol, "source");
-
-    rr_run run;
-    rr_status st = rr_run_init(&run, in, rec);
-    run.overrides = o->overrides;
-    run.noverrides = o->noverrides;
-    run.pace = o->pace;
-    run.verbosity = o->verbosity;
-    char identity[256] = "";
-    RR_CALL(in, identify, identity, sizeof identity);
-    rr_recorder_set_instrument(rec, in->spec[0] ? in->spec : spec, identity, &run.limits);
-    if (strncmp(spec, "sim:", 4) == 0 && strstr(spec, ".yaml"))
-        rr_recorder_copy(rec, spec + 4, "config");
-    else if (strncmp(spec, "sim", 3) == 0) {
-        char preset[1400];
-        snprintf(preset, sizeof preset, "%s/%s.yaml", paths.presets_dir,
-                 spec[3] == ':' ? spec + 4 : "La60Ni15Al25");
-        rr_recorder_copy(rec, preset, "config");
+    if (o->dry_run) {
+        if (strncmp(spec, "sim", 3) != 0)
+            j.spec = "sim"; /* a dry run never opens the port */
+        return execute(&j, argc, argv);
     }
-    rr_run_event(&run, "INFO", "run of %s on %s (%s), seed %lu", protocol, spec, identity, o->seed);
-    if (o->verbosity >= 0)
-        fprintf(stderr, "relaxrun: running %s on %s; run directory %s\n", protocol, spec,
-                rr_recorder_dir(rec));
-
-    if (st == RR_OK) {
-        rr_host_options ho = {.protocol_path = protocol,
-                              .scripts_dir = paths.scripts_dir,
-                              .memory_limit_bytes = (size_t)(o->memory_limit_MB * 1048576.0),
-                              .watchdog_s = o->watchdog_s};
-        rr_host_run(&run, &ho);
+    /* A run in real time (hardware, or a paced simulation) gets a progress
+     * display, planned by a virtual-time run of the same protocol first. */
+    plan p = {NULL, 0};
+    bool real_time = strncmp(spec, "sim", 3) != 0 || o->pace > 0;
+    if (real_time && o->verbosity >= 0) {
+        job pj = j;
+        pj.after = keep_plan;
+        pj.ud = &p;
+        execute_quietly(pj, argc, argv);
+        j.plan = &p;
     }
-
-    /* Whatever happened: the instrument to its safe state, then the data. */
-    rr_run_safe_state(&run);
-    rr_end end = run.failure == RR_END_RUNNING ? RR_END_COMPLETE : run.failure;
-    rr_recorder_finish(rec, end, end == RR_END_COMPLETE ? NULL : run.message);
-    if (end != RR_END_COMPLETE)
-        fprintf(stderr, "relaxrun: %s\n", run.message);
-    if (o->verbosity >= 0 || end != RR_END_COMPLETE)
-        print_summary(&run, rec, end == RR_END_COMPLETE ? stdout : stderr);
-    int code = rr_end_exit_code(end);
-    rr_recorder_free(rec);
-    rr_instrument_close(in);
+    int code = execute(&j, argc, argv);
+    free(p.steps);
     return code;
 }
 

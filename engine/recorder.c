@@ -41,7 +41,8 @@ typedef struct segment {
 
 struct rr_recorder {
     char dir[1024];
-    char *protocol_path, *protocol_sha256, *command_line;
+    char *protocol_path, *protocol_sha256, *command_line, *description;
+    bool dry_run;
     char *instrument_spec, *instrument_identity;
     rr_limits limits;
     bool have_limits;
@@ -243,6 +244,32 @@ void rr_recorder_set_command_line(rr_recorder *r, int argc, char **argv)
 }
 
 void rr_recorder_set_seed(rr_recorder *r, unsigned long seed) { r->seed = seed; }
+
+void rr_recorder_set_description(rr_recorder *r, const char *text)
+{
+    free(r->description);
+    r->description = dupstr(text);
+}
+
+const char *rr_recorder_description(const rr_recorder *r)
+{
+    return r->description ? r->description : "";
+}
+
+void rr_recorder_set_dry_run(rr_recorder *r, bool dry_run) { r->dry_run = dry_run; }
+
+bool rr_recorder_param_at(const rr_recorder *r, size_t i, const char **name,
+                          double *value, const char **unit,
+                          const char **description)
+{
+    if (i >= r->nparams)
+        return false;
+    *name = r->params[i].name;
+    *value = r->params[i].value;
+    *unit = r->params[i].unit;
+    *description = r->params[i].description;
+    return true;
+}
 
 void rr_recorder_set_instrument(rr_recorder *r, const char *spec,
                                 const char *identity, const rr_limits *lim)
@@ -570,6 +597,10 @@ static void write_manifest_body(rr_recorder *r, FILE *f)
         kv(f, "", "ended", r->ended);
     if (r->command_line)
         kv(f, "", "command_line", r->command_line);
+    if (r->dry_run)
+        fputs("dry_run: true\n", f);
+    if (r->description)
+        kv(f, "", "description", r->description);
     fputs("protocol:\n", f);
     kv(f, "  ", "path", r->protocol_path);
     kv(f, "  ", "sha256", r->protocol_sha256);
@@ -727,6 +758,7 @@ void rr_recorder_free(rr_recorder *r)
     free(r->protocol_path);
     free(r->protocol_sha256);
     free(r->command_line);
+    free(r->description);
     free(r->instrument_spec);
     free(r->instrument_identity);
     free(r->end_message);

@@ -56,6 +56,13 @@ void rr_recorder_set_protocol(rr_recorder *r, const char *path,
                               const char *sha256_hex);
 void rr_recorder_set_command_line(rr_recorder *r, int argc, char **argv);
 void rr_recorder_set_seed(rr_recorder *r, unsigned long seed);
+void rr_recorder_set_description(rr_recorder *r, const char *text);
+const char *rr_recorder_description(const rr_recorder *r); /* "" if none */
+void rr_recorder_set_dry_run(rr_recorder *r, bool dry_run);
+/* Iterating parameters (for --describe): false past the end. */
+bool rr_recorder_param_at(const rr_recorder *r, size_t i, const char **name,
+                          double *value, const char **unit,
+                          const char **description);
 void rr_recorder_set_instrument(rr_recorder *r, const char *spec,
                                 const char *identity, const rr_limits *lim);
 rr_status rr_recorder_add_param(rr_recorder *r, const char *name, double value,

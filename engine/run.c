@@ -5,8 +5,10 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* ---- abort flag -------------------------------------------------------- */
 
@@ -33,6 +35,13 @@ int rr_abort_requested(void) { return (int)abort_signal; }
 void rr_abort_request(int sig) { abort_signal = sig; }
 
 /* ---- failures ---------------------------------------------------------- */
+
+static void hms(double s, char *buf, size_t len)
+{
+    long t = (long)(s + 0.5);
+    snprintf(buf, len, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+}
+
 
 static double wall_s(void)
 {
@@ -106,6 +115,117 @@ void rr_run_event(rr_run *run, const char *level, const char *fmt, ...)
     }
 }
 
+/* ---- limits, dry runs and the timeline ------------------------------------ */
+
+/* A limit the protocol asks to break: the end of a real run; in a dry run,
+ * a note in the report (the value is then clamped by the caller). */
+static rr_status violation(rr_run *run, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static rr_status violation(rr_run *run, const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (!run->dry_run)
+        return rr_run_fail(run, RR_END_PROTOCOL_ERROR, "%s", msg);
+    void *p = realloc(run->violations, (run->nviolations + 1) * sizeof *run->violations);
+    if (!p)
+        return rr_run_fail(run, RR_END_INTERNAL_ERROR, "out of memory");
+    run->violations = p;
+    double t = 0;
+    RR_CALL(run->in, now, &t);
+    snprintf(run->violations[run->nviolations++], sizeof run->violations[0],
+             "at %.0f s: %s", t, msg);
+    rr_run_event(run, "WARN", "dry run: %s", msg);
+    return RR_OK;
+}
+
+void rr_run_step_begin(rr_run *run, const char *fmt, ...)
+{
+    void *p = realloc(run->timeline, (run->nsteps + 1) * sizeof *run->timeline);
+    if (!p)
+        return;
+    run->timeline = p;
+    rr_step *s = &run->timeline[run->nsteps++];
+    memset(s, 0, sizeof *s);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->what, sizeof s->what, fmt, ap);
+    va_end(ap);
+    RR_CALL(run->in, now, &s->start_s);
+    s->temp_K = run->setpoint_K;
+    s->strain = run->strain_now;
+}
+
+void rr_run_step_end(rr_run *run, size_t samples)
+{
+    if (!run->nsteps)
+        return;
+    rr_step *s = &run->timeline[run->nsteps - 1];
+    double now = s->start_s;
+    RR_CALL(run->in, now, &now);
+    s->duration_s = now - s->start_s;
+    s->samples = samples;
+}
+
+rr_status rr_run_write_timeline(const rr_run *run)
+{
+    char path[1200];
+    snprintf(path, sizeof path, "%s/timeline.csv", rr_recorder_dir(run->rec));
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return RR_ERR_IO;
+    fputs("start_s,duration_s,setpoint_K,strain_m_per_m,samples,step\n", f);
+    for (size_t i = 0; i < run->nsteps; i++) {
+        const rr_step *s = &run->timeline[i];
+        fprintf(f, "%.3f,%.3f,%.6g,%.6g,%zu,\"%s\"\n", s->start_s, s->duration_s,
+                s->temp_K, s->strain, s->samples, s->what);
+    }
+    return fclose(f) == 0 ? RR_OK : RR_ERR_IO;
+}
+
+void rr_run_print_timeline(const rr_run *run, FILE *f)
+{
+    char a[32], b[32];
+    double end = 0;
+    size_t samples = 0;
+    fprintf(f, "%-10s %-10s %9s %10s %8s  %s\n", "start", "duration", "T (K)", "strain",
+            "samples", "step");
+    for (size_t i = 0; i < run->nsteps; i++) {
+        const rr_step *s = &run->timeline[i];
+        hms(s->start_s, a, sizeof a);
+        hms(s->duration_s, b, sizeof b);
+        char T[32];
+        if (s->temp_K > 0)
+            snprintf(T, sizeof T, "%.1f", s->temp_K);
+        else
+            snprintf(T, sizeof T, "-");
+        fprintf(f, "%-10s %-10s %9s %10.4g %8zu  %s\n", a, b, T, s->strain, s->samples, s->what);
+        if (s->start_s + s->duration_s > end)
+            end = s->start_s + s->duration_s;
+        samples += s->samples;
+    }
+    hms(end, a, sizeof a);
+    fprintf(f, "total instrument time: %s (%.0f s); samples: %zu\n", a, end, samples);
+    if (run->dry_run) {
+        if (!run->nviolations)
+            fputs("limit violations: none\n", f);
+        for (size_t i = 0; i < run->nviolations; i++)
+            fprintf(f, "LIMIT VIOLATION %s\n", run->violations[i]);
+    }
+}
+
+void rr_run_release(rr_run *run)
+{
+    free(run->timeline);
+    free(run->violations);
+    run->timeline = NULL;
+    run->violations = NULL;
+    run->nsteps = run->nviolations = 0;
+}
+
 /* ---- setup ------------------------------------------------------------- */
 
 rr_status rr_run_init(rr_run *run, rr_instrument *in, rr_recorder *rec)
@@ -177,6 +297,40 @@ static rr_status check_faults(rr_run *run)
                        what, bits, code ? ", " : "", code ? msg : "");
 }
 
+/* Progress on a terminal (one line, redrawn twice a second) or, when stderr
+ * is not a terminal, a plain log line a minute: the current step, elapsed
+ * and remaining time (the plan's durations, corrected by where the run
+ * really is), the latest temperature and stress. */
+static void progress(rr_run *run, double now)
+{
+    if (!run->plan || run->verbosity < 0 || !run->nsteps)
+        return;
+    double w = wall_s();
+    int tty = isatty(STDERR_FILENO);
+    if (w - run->progress_wall_s < (tty ? 0.5 : 60))
+        return;
+    run->progress_wall_s = w;
+    size_t k = run->nsteps - 1;
+    const rr_step *cur = &run->timeline[k];
+    double remaining = 0;
+    if (k < run->nplan) {
+        double left = run->plan[k].duration_s - (now - cur->start_s);
+        remaining += left > 0 ? left : 0;
+        for (size_t i = k + 1; i < run->nplan; i++)
+            remaining += run->plan[i].duration_s;
+    }
+    char e[32], r[32];
+    double T = run->last_temp_K, stress = run->last_stress_MPa;
+    RR_CALL(run->in, read_temp, &T);
+    RR_CALL(run->in, read_stress, &stress);
+    hms(now - run->timeline[0].start_s, e, sizeof e);
+    hms(remaining, r, sizeof r);
+    fprintf(stderr, "%s[step %zu/%zu] %-28.28s elapsed %s, remaining ~%s, T %.2f K, stress %.3f MPa%s",
+            tty ? "\r" : "", k + 1, run->nplan > k ? run->nplan : k + 1, cur->what, e, r,
+            T, stress, tty ? "\033[K" : "\n");
+    fflush(stderr);
+}
+
 rr_status rr_run_now(rr_run *run, double *t_s)
 {
     return rr_run_instrument(run, RR_CALL(run->in, now, t_s), "reading the clock");
@@ -185,23 +339,29 @@ rr_status rr_run_now(rr_run *run, double *t_s)
 rr_status rr_run_advance_to(rr_run *run, double t_s)
 {
     rr_status st;
-    double now = 0, wall0 = wall_s(), inst0 = 0;
-    if ((st = rr_run_check(run)) != RR_OK || (st = rr_run_now(run, &inst0)) != RR_OK)
+    double now = 0;
+    if ((st = rr_run_check(run)) != RR_OK || (st = rr_run_now(run, &now)) != RR_OK)
         return st;
-    now = inst0;
+    if (run->pace > 0 && run->pace_wall0_s == 0) {
+        run->pace_wall0_s = wall_s();
+        run->pace_inst0_s = now;
+    }
     while (now < t_s) {
         double step_to = t_s;
         if (run->pace > 0 && run->in->virtual_time) {
-            /* Paced simulation: keep instrument time = pace x wall time. */
-            double due = inst0 + run->pace * (wall_s() - wall0);
-            if (due < now + 1e-6) {
-                struct timespec ts = {0, 20 * 1000 * 1000};
+            /* Paced simulation: keep instrument time = pace x wall time,
+             * advancing in slices of about 50 ms of wall time. */
+            double due = run->pace_inst0_s + run->pace * (wall_s() - run->pace_wall0_s);
+            step_to = due < t_s ? due : t_s;
+            double slice = run->pace * 0.05 < t_s - now ? run->pace * 0.05 : t_s - now;
+            if (step_to - now < slice) {
+                double wait = (slice - (step_to - now)) / run->pace; /* wall s */
+                struct timespec ts = {0, (long)(1e9 * (wait < 0.05 ? wait : 0.05))};
                 nanosleep(&ts, NULL);
                 if ((st = rr_run_check(run)) != RR_OK)
                     return st;
                 continue;
             }
-            step_to = due < t_s ? due : t_s;
         }
         st = RR_CALL(run->in, advance, step_to, &now);
         if (st != RR_OK)
@@ -209,6 +369,7 @@ rr_status rr_run_advance_to(rr_run *run, double t_s)
         if ((st = drain(run)) != RR_OK || (st = check_faults(run)) != RR_OK ||
             (st = rr_run_check(run)) != RR_OK)
             return st;
+        progress(run, now);
     }
     return RR_OK;
 }
@@ -219,6 +380,7 @@ rr_status rr_run_wait_stable(rr_run *run, double timeout_s, double *waited_s)
     rr_status st = rr_run_now(run, &t0);
     if (st != RR_OK)
         return st;
+    rr_run_step_begin(run, "stabilise at %.6g K", run->setpoint_K);
     now = t0;
     for (;;) {
         unsigned bits = 0;
@@ -238,9 +400,51 @@ rr_status rr_run_wait_stable(rr_run *run, double timeout_s, double *waited_s)
             (st = rr_run_now(run, &now)) != RR_OK)
             return st;
     }
+    rr_run_step_end(run, 0);
     if (waited_s)
         *waited_s = now - t0;
     return RR_OK;
+}
+
+rr_status rr_run_hold(rr_run *run, double duration_s, const char *what)
+{
+    double now;
+    rr_status st = rr_run_now(run, &now);
+    if (st != RR_OK)
+        return st;
+    rr_run_event(run, "INFO", "hold %.6g s%s%s", duration_s, what ? ": " : "", what ? what : "");
+    rr_run_step_begin(run, "hold%s%s", what ? ": " : "", what ? what : "");
+    st = rr_run_advance_to(run, now + duration_s);
+    rr_run_step_end(run, 0);
+    return st;
+}
+
+rr_status rr_run_oscillate(rr_run *run, double freq_Hz, double amplitude)
+{
+    rr_status st = rr_run_check(run);
+    if (st != RR_OK)
+        return st;
+    const rr_limits *l = &run->limits;
+    if (!(freq_Hz >= l->freq_min_Hz && freq_Hz <= l->freq_max_Hz)) {
+        if ((st = violation(run, "frequency %.6g Hz is outside the limits %.6g..%.6g Hz",
+                            freq_Hz, l->freq_min_Hz, l->freq_max_Hz)) != RR_OK)
+            return st;
+        freq_Hz = freq_Hz < l->freq_min_Hz ? l->freq_min_Hz : l->freq_max_Hz;
+    }
+    if (!(amplitude > 0 && fabs(run->strain_now) + amplitude <= l->strain_max)) {
+        if (!(amplitude > 0))
+            return rr_run_fail(run, RR_END_PROTOCOL_ERROR,
+                               "oscillation amplitude %.6g must be above 0", amplitude);
+        if ((st = violation(run, "strain %.6g + oscillation amplitude %.6g is beyond the limit %.6g",
+                            run->strain_now, amplitude, l->strain_max)) != RR_OK)
+            return st;
+        amplitude = l->strain_max - fabs(run->strain_now);
+    }
+    rr_run_event(run, "INFO", "oscillating at %.6g Hz, amplitude %.6g", freq_Hz, amplitude);
+    if ((st = rr_run_instrument(run, RR_CALL(run->in, osc_set, freq_Hz, amplitude),
+                                "setting the oscillation")) != RR_OK)
+        return st;
+    return rr_run_instrument(run, RR_CALL(run->in, osc_enable, true), "starting oscillation");
 }
 
 /* ---- setpoints --------------------------------------------------------- */
@@ -251,21 +455,26 @@ rr_status rr_run_set_temperature(rr_run *run, double T_K, double rate_K_per_min)
     if (st != RR_OK)
         return st;
     const rr_limits *l = &run->limits;
-    if (!(T_K >= l->temp_min_K && T_K <= l->temp_max_K))
-        return rr_run_fail(run, RR_END_PROTOCOL_ERROR,
-                           "temperature %.6g K is outside the limits %.6g..%.6g K",
-                           T_K, l->temp_min_K, l->temp_max_K);
+    if (!(T_K >= l->temp_min_K && T_K <= l->temp_max_K)) {
+        if ((st = violation(run, "temperature %.6g K is outside the limits %.6g..%.6g K",
+                            T_K, l->temp_min_K, l->temp_max_K)) != RR_OK)
+            return st;
+        T_K = T_K < l->temp_min_K ? l->temp_min_K : l->temp_max_K;
+    }
     if (rate_K_per_min > 0) {
-        if (!(rate_K_per_min <= l->rate_max_K_per_min))
-            return rr_run_fail(run, RR_END_PROTOCOL_ERROR,
-                               "heating rate %.6g K/min is beyond the limit %.6g K/min",
-                               rate_K_per_min, l->rate_max_K_per_min);
+        if (!(rate_K_per_min <= l->rate_max_K_per_min)) {
+            if ((st = violation(run, "heating rate %.6g K/min is beyond the limit %.6g K/min",
+                                rate_K_per_min, l->rate_max_K_per_min)) != RR_OK)
+                return st;
+            rate_K_per_min = l->rate_max_K_per_min;
+        }
         st = rr_run_instrument(run, RR_CALL(run->in, set_temp_rate, rate_K_per_min),
                                "setting the heating rate");
         if (st != RR_OK)
             return st;
     }
     rr_run_event(run, "INFO", "temperature setpoint %.6g K", T_K);
+    run->setpoint_K = T_K;
     return rr_run_instrument(run, RR_CALL(run->in, set_temp, T_K), "setting the temperature");
 }
 
@@ -274,11 +483,14 @@ rr_status rr_run_set_strain(rr_run *run, double strain)
     rr_status st = rr_run_check(run);
     if (st != RR_OK)
         return st;
-    if (!(fabs(strain) <= run->limits.strain_max))
-        return rr_run_fail(run, RR_END_PROTOCOL_ERROR,
-                           "strain %.6g is beyond the limit %.6g", strain,
-                           run->limits.strain_max);
+    if (!(fabs(strain) <= run->limits.strain_max)) {
+        if ((st = violation(run, "strain %.6g is beyond the limit %.6g", strain,
+                            run->limits.strain_max)) != RR_OK)
+            return st;
+        strain = strain < 0 ? -run->limits.strain_max : run->limits.strain_max;
+    }
     rr_run_event(run, "INFO", "strain setpoint %.6g", strain);
+    run->strain_now = strain;
     return rr_run_instrument(run, RR_CALL(run->in, set_strain, strain), "the strain step");
 }
 
@@ -307,6 +519,7 @@ rr_status rr_run_relaxation(rr_run *run, double strain, double duration_s,
                            rr_recorder_dir(run->rec));
     rr_run_event(run, "INFO", "recording '%s': strain %.6g for %.6g s at %.6g Hz",
                  label, strain, duration_s, rate_Hz);
+    rr_run_step_begin(run, "record '%s'", label);
     run->target = *out;
     run->target_t0_s = t0;
     st = rr_run_advance_to(run, t0 + duration_s);
@@ -315,6 +528,7 @@ rr_status rr_run_relaxation(rr_run *run, double strain, double duration_s,
     if (st == RR_OK)
         st = drain(run);
     run->target = NULL;
+    rr_run_step_end(run, (*out)->n);
     if (rr_recorder_segment_end(run->rec) != RR_OK && st == RR_OK)
         st = rr_run_fail(run, RR_END_INTERNAL_ERROR, "cannot close the segment file");
     return st;
@@ -322,6 +536,8 @@ rr_status rr_run_relaxation(rr_run *run, double strain, double duration_s,
 
 rr_status rr_run_safe_state(rr_run *run)
 {
+    if (run->plan && run->verbosity >= 0 && run->progress_wall_s > 0 && isatty(STDERR_FILENO))
+        fputc('\n', stderr);
     /* Keep what the instrument still holds for the open segment. */
     if (run->target && run->failure != RR_END_INSTRUMENT_FAILURE)
         drain(run);

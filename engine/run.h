@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "instrument.h"
 #include "recorder.h"
@@ -29,6 +30,16 @@ typedef struct rr_override {
     double value;
     bool used;        /* a protocol parameter of that name was declared */
 } rr_override;
+
+/* One step of the run's timeline (also written to RUNDIR/timeline.csv). */
+typedef struct rr_step {
+    char what[96];       /* "heat to 315 K", "hold", "record 'stage 1'" */
+    double start_s;      /* instrument time */
+    double duration_s;
+    double temp_K;       /* setpoint during the step */
+    double strain;
+    size_t samples;
+} rr_step;
 
 typedef struct rr_run {
     rr_instrument *in;       /* borrowed */
@@ -45,11 +56,37 @@ typedef struct rr_run {
     char message[2048];      /* why the run ended, when it failed */
 
     double pace;             /* simulator pacing: instrument s per wall s; 0 = free */
+    double pace_wall0_s, pace_inst0_s; /* pacing reference: wall and instrument time */
     double stable_timeout_s; /* default wait for a stable temperature */
     int verbosity;           /* -1 quiet, 0 normal, 1 verbose */
     double last_temp_K, last_stress_MPa;
     bool safe_state_done;
+
+    /* Dry run: limits broken are collected and the value clamped, instead of
+     * ending the run. */
+    bool dry_run;
+    char (*violations)[256];
+    size_t nviolations;
+
+    rr_step *timeline;
+    size_t nsteps;
+    const rr_step *plan;   /* the expected timeline (borrowed), for progress */
+    size_t nplan;
+    double progress_wall_s; /* last progress output */
+    double setpoint_K, strain_now; /* for the timeline */
 } rr_run;
+
+/* Frees what the run allocated (timeline, violations); not the instrument
+ * or the recorder. */
+void rr_run_release(rr_run *run);
+/* Timeline: opens a step now; rr_run_step_end closes the last one. */
+void rr_run_step_begin(rr_run *run, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void rr_run_step_end(rr_run *run, size_t samples);
+/* Writes RUNDIR/timeline.csv. */
+rr_status rr_run_write_timeline(const rr_run *run);
+/* Prints the timeline, totals and limit violations (the dry-run report). */
+void rr_run_print_timeline(const rr_run *run, FILE *f);
 
 /* Initialises a run over an open instrument and recorder: reads the device
  * identity and limits, puts the instrument in its safe state first. */
@@ -70,9 +107,13 @@ rr_status rr_run_advance_to(rr_run *run, double t_s);
 /* Waits until the temperature is stable (status bit 0), at most timeout_s. */
 rr_status rr_run_wait_stable(rr_run *run, double timeout_s, double *waited_s);
 
+/* Lets duration_s of instrument time pass (what: for the log, may be NULL). */
+rr_status rr_run_hold(rr_run *run, double duration_s, const char *what);
+
 /* Setpoints, each checked against the run's limits first. */
 rr_status rr_run_set_temperature(rr_run *run, double T_K, double rate_K_per_min);
 rr_status rr_run_set_strain(rr_run *run, double strain);
+rr_status rr_run_oscillate(rr_run *run, double freq_Hz, double amplitude);
 
 /* A relaxation segment: starts sampling at rate_Hz, steps the strain, records
  * for duration_s after the step into *out (a new series, caller frees) and the

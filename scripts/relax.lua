@@ -55,9 +55,11 @@ local function check_options(opts, allowed, fname)
   return opts
 end
 
---- Describes the protocol (shown in the event log).
+--- Describes the protocol: shown by `relaxrun --describe`, kept in the
+-- manifest and the event log.
 function relax.describe(text)
-  core.log("protocol: " .. tostring(text))
+  if type(text) ~= "string" then error("describe: expects a string", 2) end
+  core.describe(text)
 end
 
 --- Declares the protocol's parameters, in order.  Each entry is
@@ -132,8 +134,7 @@ relax.stabilize = relax.stabilise
 -- recorded.
 function relax.hold(duration_s, what)
   check_number(duration_s, "hold: the duration")
-  if what then core.log(("hold %g s: %s"):format(duration_s, what)) end
-  core.hold(duration_s)
+  core.hold(duration_s, what)
 end
 
 --- Steps the strain to `strain` and records the relaxation for duration_s
