@@ -20,6 +20,7 @@
 #include "paths.h"
 #include "recorder.h"
 #include "run.h"
+#include "runinfo.h"
 #include "sha256.h"
 #include "yamlconf.h"
 
@@ -31,6 +32,7 @@ static const char usage_text[] =
     "usage: relaxrun [options] PROTOCOL.lua [name=value ...]\n"
     "       relaxrun emulate (--tcp HOST:PORT | --pty LINK) [--speed X] [--seed N] [-I sim:PRESET]\n"
     "       relaxrun ports\n"
+    "       relaxrun status RUNDIR    how a run ended, or that it was interrupted\n"
     "\n"
     "Runs a stress-relaxation protocol (a Lua script) on an instrument.\n"
     "\n"
@@ -430,6 +432,8 @@ int main(int argc, char **argv)
         return rr_emulate_main(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "ports") == 0)
         return rr_ports_main(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "status") == 0)
+        return rr_status_main(argc - 1, argv + 1);
 
     options o = {.seed = 1, .noise = 1, .watchdog_s = 60, .memory_limit_MB = 2048};
     int code = parse_args(argc, argv, &o);

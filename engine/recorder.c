@@ -73,7 +73,7 @@ const char *rr_end_word(rr_end e)
 {
     static const char *const words[] = {
         "running",       "complete",           "usage_error", "protocol_error",
-        "instrument_failure", "aborted", "internal_error"};
+        "instrument_failure", "aborted", "output_error", "internal_error"};
     return (unsigned)e < sizeof words / sizeof words[0] ? words[e] : "unknown";
 }
 
@@ -85,6 +85,7 @@ int rr_end_exit_code(rr_end e)
     case RR_END_PROTOCOL_ERROR: return RR_EXIT_PROTOCOL;
     case RR_END_INSTRUMENT_FAILURE: return RR_EXIT_INSTRUMENT;
     case RR_END_ABORTED: return RR_EXIT_ABORTED;
+    case RR_END_OUTPUT_ERROR: return RR_EXIT_INTERNAL;
     default: return RR_EXIT_INTERNAL;
     }
 }
@@ -197,6 +198,20 @@ rr_status rr_recorder_open(const char *dir, const char *protocol_name,
         snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
         free(r);
         return RR_ERR_IO;
+    }
+    /* The reserve: space for the last manifest when the disk fills up. */
+    snprintf(path, sizeof path, "%s/.reserve", r->dir);
+    FILE *res = fopen(path, "w");
+    if (res) {
+        static const char zeros[4096];
+        for (int i = 0; i < 64; i++)
+            fwrite(zeros, 1, sizeof zeros, res);
+        if (fclose(res) != 0) {
+            snprintf(err, errlen, "%s: no space for the run: %s", r->dir, strerror(errno));
+            unlink(path);
+            free(r);
+            return RR_ERR_IO;
+        }
     }
     snprintf(path, sizeof path, "%s/events.log", r->dir);
     r->events = fopen(path, "a");
@@ -701,6 +716,9 @@ rr_status rr_recorder_write_manifest(rr_recorder *r)
 
 rr_status rr_recorder_finish(rr_recorder *r, rr_end end, const char *message)
 {
+    char path[1100];
+    snprintf(path, sizeof path, "%s/.reserve", r->dir);
+    unlink(path); /* frees the space the last writes need on a full disk */
     rr_status st = rr_recorder_segment_end(r);
     if (r->end == RR_END_RUNNING) {
         r->end = end;

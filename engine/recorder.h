@@ -11,7 +11,9 @@
  *   RUNDIR/tables/NAME.csv       tables the protocol reported
  *
  * Samples are flushed to the kernel after every batch, so a killed process
- * loses at most the batch in flight.
+ * loses at most the batch in flight.  A small reserve file is kept while the
+ * run goes and released before the final manifest, so that a full disk still
+ * lets the run say how it ended.
  */
 #ifndef RR_RECORDER_H
 #define RR_RECORDER_H
@@ -31,6 +33,7 @@ typedef enum rr_end {
     RR_END_PROTOCOL_ERROR,
     RR_END_INSTRUMENT_FAILURE,
     RR_END_ABORTED,
+    RR_END_OUTPUT_ERROR,   /* the run directory could not be written (disk full) */
     RR_END_INTERNAL_ERROR
 } rr_end;
 

@@ -267,7 +267,7 @@ static rr_status drain(rr_run *run)
             if (rr_series_append(run->target, &buf[i]) != RR_OK)
                 return rr_run_fail(run, RR_END_INTERNAL_ERROR, "out of memory while recording");
         if (rr_recorder_samples(run->rec, buf + first, n - first) != RR_OK)
-            return rr_run_fail(run, RR_END_INTERNAL_ERROR,
+            return rr_run_fail(run, RR_END_OUTPUT_ERROR,
                                "cannot write samples to %s (disk full?)",
                                rr_recorder_dir(run->rec));
         if (n < sizeof buf / sizeof buf[0])
@@ -515,7 +515,7 @@ rr_status rr_run_relaxation(rr_run *run, double strain, double duration_s,
     if (rr_series_new(t0, label, out) != RR_OK)
         return rr_run_fail(run, RR_END_INTERNAL_ERROR, "out of memory");
     if (rr_recorder_segment_begin(run->rec, label, "relaxation", t0, strain, T) != RR_OK)
-        return rr_run_fail(run, RR_END_INTERNAL_ERROR, "cannot create a segment file in %s",
+        return rr_run_fail(run, RR_END_OUTPUT_ERROR, "cannot create a segment file in %s",
                            rr_recorder_dir(run->rec));
     rr_run_event(run, "INFO", "recording '%s': strain %.6g for %.6g s at %.6g Hz",
                  label, strain, duration_s, rate_Hz);
@@ -530,7 +530,7 @@ rr_status rr_run_relaxation(rr_run *run, double strain, double duration_s,
     run->target = NULL;
     rr_run_step_end(run, (*out)->n);
     if (rr_recorder_segment_end(run->rec) != RR_OK && st == RR_OK)
-        st = rr_run_fail(run, RR_END_INTERNAL_ERROR, "cannot close the segment file");
+        st = rr_run_fail(run, RR_END_OUTPUT_ERROR, "cannot close the segment file (disk full?)");
     return st;
 }
 

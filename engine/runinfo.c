@@ -1,0 +1,108 @@
+/* runinfo.c - reading a run directory back. */
+#include "runinfo.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "status.h"
+#include "yamlconf.h"
+
+static const char *field(rr_yaml *y, const char *key)
+{
+    const char *s = rr_yaml_str(rr_yaml_get(y, rr_yaml_root(y), key));
+    return s ? s : "";
+}
+
+/* Is pid a live relaxrun process? */
+static int alive(long pid)
+{
+    if (pid <= 0 || (kill((pid_t)pid, 0) != 0 && errno == ESRCH))
+        return 0;
+    char path[64], cmd[256] = "";
+    snprintf(path, sizeof path, "/proc/%ld/cmdline", pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    size_t n = fread(cmd, 1, sizeof cmd - 1, f);
+    fclose(f);
+    cmd[n] = 0;
+    return strstr(cmd, "relaxrun") != NULL;
+}
+
+/* Samples actually on disk: data rows of every segment CSV. */
+static void count_on_disk(const char *dir, size_t *files, size_t *rows)
+{
+    char path[1200];
+    snprintf(path, sizeof path, "%s/segments", dir);
+    *files = *rows = 0;
+    DIR *d = opendir(path);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (len < 5 || strcmp(e->d_name + len - 4, ".csv") != 0)
+            continue;
+        snprintf(path, sizeof path, "%s/segments/%s", dir, e->d_name);
+        FILE *f = fopen(path, "r");
+        if (!f)
+            continue;
+        (*files)++;
+        int c, prev = '\n';
+        size_t lines = 0;
+        while ((c = fgetc(f)) != EOF) {
+            lines += c == '\n';
+            prev = c;
+        }
+        (void)prev;
+        fclose(f);
+        *rows += lines ? lines - 1 : 0; /* the header */
+    }
+    closedir(d);
+}
+
+int rr_status_main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fputs("usage: relaxrun status RUNDIR\n", stderr);
+        return RR_EXIT_USAGE;
+    }
+    const char *dir = argv[1];
+    char path[1200], err[512];
+    snprintf(path, sizeof path, "%s/manifest.yaml", dir);
+    rr_yaml *y = NULL;
+    if (rr_yaml_load_file(path, &y, err, sizeof err) != RR_OK) {
+        fprintf(stderr, "relaxrun: %s: not a run directory (%s)\n", dir, err);
+        return RR_EXIT_USAGE;
+    }
+    const char *status = field(y, "status");
+    long pid = strtol(field(y, "pid"), NULL, 10);
+    size_t files, rows;
+    count_on_disk(dir, &files, &rows);
+    yaml_node_t *proto = rr_yaml_get(y, rr_yaml_root(y), "protocol");
+    const char *ppath = rr_yaml_str(rr_yaml_get(y, proto, "path"));
+    printf("run directory: %s\n", dir);
+    printf("protocol: %s\n", ppath ? ppath : "?");
+    printf("started: %s\n", field(y, "started"));
+    if (strcmp(status, "running") == 0) {
+        if (alive(pid)) {
+            printf("status: running (pid %ld)\n", pid);
+        } else {
+            printf("status: interrupted\n");
+            printf("  the run stopped without closing its directory (killed, crashed or "
+                   "power lost); the data up to then is on disk\n");
+        }
+    } else {
+        printf("status: %s\n", status);
+        printf("ended: %s\n", field(y, "ended"));
+        if (*field(y, "message"))
+            printf("message: %s\n", field(y, "message"));
+    }
+    printf("on disk: %zu segment files, %zu samples\n", files, rows);
+    rr_yaml_free(y);
+    return RR_EXIT_OK;
+}
