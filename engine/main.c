@@ -16,6 +16,7 @@
 
 #include "host.h"
 #include "instrument.h"
+#include "linedma/instrconf.h"
 #include "linedma/linedma_cli.h"
 #include "paths.h"
 #include "recorder.h"
@@ -217,6 +218,16 @@ static void print_summary(const rr_run *run, rr_recorder *rec, FILE *f)
     (void)run;
 }
 
+static double dir_bytes;
+static int add_size(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)path;
+    (void)ftw;
+    if (flag == FTW_F)
+        dir_bytes += (double)sb->st_size;
+    return 0;
+}
+
 static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
     (void)sb;
@@ -260,12 +271,31 @@ static void keep_plan(const rr_run *run, rr_recorder *rec, void *ud)
     }
 }
 
+/* The lab's config on connect: its limits (never wider than the device's),
+ * the clamp and the sample geometry. */
+static rr_status apply_config(rr_run *run, const rr_instrconf *c)
+{
+    char err[512];
+    if (rr_limits_check_within(&c->limits, &run->limits, err, sizeof err) != RR_OK)
+        return rr_run_fail(run, RR_END_INSTRUMENT_FAILURE, "%s: %s", c->path, err);
+    rr_instrconf_effective_limits(c, &run->limits, &run->limits);
+    rr_status st = RR_OK;
+    if (c->has_clamp)
+        st = rr_run_instrument(run, RR_CALL(run->in, set_clamp, c->clamp), "setting the clamp mode");
+    if (st == RR_OK && c->has_geometry)
+        st = rr_run_instrument(run, RR_CALL(run->in, set_geometry, &c->geometry),
+                               "setting the geometry");
+    rr_run_event(run, "INFO", "instrument config %s applied", c->path);
+    return st;
+}
+
 /* One execution of the protocol. */
 typedef struct job {
     const options *o;
     const rr_paths *paths;
     const char *protocol;   /* resolved path */
     const char *spec;       /* instrument */
+    const rr_instrconf *conf; /* the lab's instrument config, or NULL */
     const char *outdir;     /* NULL: a new one under runs/ */
     bool dry_run;
     int verbosity;
@@ -279,14 +309,6 @@ static int execute(const job *j, int argc, char **argv)
 {
     const options *o = j->o;
     char err[1024] = "";
-    rr_open_options oo = {.seed = o->seed, .noise = o->noise != 0,
-                          .presets_dir = j->paths->presets_dir};
-    rr_instrument *in = NULL;
-    if (rr_instrument_open(j->spec, &oo, &in, err, sizeof err) != RR_OK) {
-        fprintf(stderr, "relaxrun: %s\n", err);
-        return RR_EXIT_INSTRUMENT;
-    }
-
     char name[256];
     protocol_name(j->protocol, name, sizeof name);
     if (j->dry_run && strlen(name) < sizeof name - 8)
@@ -294,9 +316,29 @@ static int execute(const job *j, int argc, char **argv)
     rr_recorder *rec = NULL;
     if (rr_recorder_open(j->outdir, name, &rec, err, sizeof err) != RR_OK) {
         fprintf(stderr, "relaxrun: %s\n", err);
-        rr_instrument_close(in);
         return RR_EXIT_INTERNAL;
     }
+
+    char transcript[1200];
+    snprintf(transcript, sizeof transcript, "%s/transcript.log", rr_recorder_dir(rec));
+    rr_open_options oo = {.seed = o->seed, .noise = o->noise != 0,
+                          .presets_dir = j->paths->presets_dir};
+    if (j->conf) {
+        oo.timeout_s = j->conf->timeout_s;
+        oo.transcript_path = j->conf->transcript ? transcript : NULL;
+        rr_recorder_copy(rec, j->conf->path, "config");
+    } else if (strncmp(j->spec, "sim", 3) != 0) {
+        oo.transcript_path = transcript;
+    }
+    rr_instrument *in = NULL;
+    if (rr_instrument_open(j->spec, &oo, &in, err, sizeof err) != RR_OK) {
+        fprintf(stderr, "relaxrun: %s\n", err);
+        rr_recorder_set_instrument(rec, j->spec, "", NULL);
+        rr_recorder_finish(rec, RR_END_INSTRUMENT_FAILURE, err);
+        rr_recorder_free(rec);
+        return RR_EXIT_INSTRUMENT;
+    }
+
     char sha[65] = "";
     rr_sha256_file(j->protocol, sha);
     rr_recorder_set_protocol(rec, j->protocol, sha);
@@ -316,6 +358,8 @@ static int execute(const job *j, int argc, char **argv)
         run.plan = j->plan->steps;
         run.nplan = j->plan->n;
     }
+    if (st == RR_OK && j->conf)
+        st = apply_config(&run, j->conf);
     char identity[256] = "";
     RR_CALL(in, identify, identity, sizeof identity);
     rr_recorder_set_instrument(rec, in->spec[0] ? in->spec : j->spec, identity, &run.limits);
@@ -352,6 +396,9 @@ static int execute(const job *j, int argc, char **argv)
     if (j->dry_run && j->verbosity >= 0) {
         printf("dry run of %s (virtual time, on the simulator)\n", j->protocol);
         rr_run_print_timeline(&run, stdout);
+        dir_bytes = 0;
+        nftw(rr_recorder_dir(rec), add_size, 16, FTW_PHYS);
+        printf("disk space for the run directory: %.1f MB\n", dir_bytes / 1e6);
     }
     if (j->dry_run && run.nviolations && code == RR_EXIT_OK)
         code = RR_EXIT_PROTOCOL;
@@ -382,6 +429,8 @@ static int execute_quietly(job j, int argc, char **argv)
     return code;
 }
 
+static int run_jobs(job *jp, int argc, char **argv, const options *o);
+
 static int run_protocol(int argc, char **argv, options *o)
 {
     rr_paths paths;
@@ -396,12 +445,32 @@ static int run_protocol(int argc, char **argv, options *o)
         return RR_EXIT_USAGE;
     }
     const char *spec = o->instrument ? o->instrument : "sim";
-    job j = {.o = o, .paths = &paths, .protocol = protocol, .spec = spec,
+    rr_instrconf *conf = NULL;
+    size_t len = strlen(spec);
+    if (strncmp(spec, "sim", 3) != 0 && len > 5 &&
+        (strcmp(spec + len - 5, ".yaml") == 0 || strcmp(spec + len - 4, ".yml") == 0)) {
+        char err[1024];
+        if (rr_instrconf_load(spec, &conf, err, sizeof err) != RR_OK) {
+            fprintf(stderr, "relaxrun: %s\n", err);
+            return RR_EXIT_USAGE;
+        }
+        spec = conf->connection;
+    }
+    job j = {.o = o, .paths = &paths, .protocol = protocol, .spec = spec, .conf = conf,
              .outdir = o->output, .dry_run = o->dry_run != 0, .verbosity = o->verbosity};
+    int code = run_jobs(&j, argc, argv, o);
+    rr_instrconf_free(conf);
+    return code;
+}
+
+static int run_jobs(job *jp, int argc, char **argv, const options *o)
+{
+    job j = *jp;
+    const char *spec = j.spec;
 
     if (o->describe) {
         j.after = print_description;
-        j.ud = protocol;
+        j.ud = (void *)j.protocol;
         int code = execute_quietly(j, argc, argv);
         return code == RR_EXIT_PROTOCOL ? RR_EXIT_OK : code; /* limits: only a dry run cares */
     }
