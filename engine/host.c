@@ -114,9 +114,9 @@ static void hook(lua_State *L, lua_Debug *ar)
 static int l_print(lua_State *L)
 {
     host *h = host_of(L);
+    int n = lua_gettop(L); /* before luaL_buffinit, which uses a stack slot */
     luaL_Buffer b;
     luaL_buffinit(L, &b);
-    int n = lua_gettop(L);
     for (int i = 1; i <= n; i++) {
         luaL_tolstring(L, i, NULL);
         luaL_addvalue(&b);
