@@ -11,7 +11,8 @@
 
 #include "analysis/analysis_lua.h"
 
-typedef struct host {
+typedef struct rr_host {
+    lua_State *L;
     rr_run *run;
     const rr_host_options *opt;
     char protocol_dir[1024];
@@ -276,18 +277,18 @@ static int msghandler(lua_State *L)
     return 1;
 }
 
-typedef struct pmain_args {
-    host *h;
-} pmain_args;
+/* Protected setup of a fresh state: libraries and require. */
+static int psetup(lua_State *L)
+{
+    open_libs(L);
+    setup_require(L, host_of(L));
+    return 0;
+}
 
-/* Everything runs protected, setup included. */
-static int pmain(lua_State *L)
+/* Runs the protocol file with its own _ENV. */
+static int pprotocol(lua_State *L)
 {
     host *h = host_of(L);
-    open_libs(L);
-    setup_require(L, h);
-    char chunk[1100];
-    snprintf(chunk, sizeof chunk, "@%s", h->opt->protocol_path);
     FILE *f = fopen(h->opt->protocol_path, "r");
     if (!f)
         return luaL_error(L, "%s: cannot open the protocol", h->opt->protocol_path);
@@ -306,29 +307,15 @@ static int pmain(lua_State *L)
     return 0;
 }
 
-rr_status rr_host_run(rr_run *run, const rr_host_options *opt)
+/* Calls f protected with the traceback handler; the run records a Lua error
+ * as a protocol error (or adds the location to its own reason). */
+static rr_status protected_call(host *h, lua_CFunction f)
 {
-    host h;
-    memset(&h, 0, sizeof h);
-    h.run = run;
-    h.opt = opt;
-    h.mem_limit = opt->memory_limit_bytes;
-    snprintf(h.protocol_dir, sizeof h.protocol_dir, "%s", opt->protocol_path);
-    char *slash = strrchr(h.protocol_dir, '/');
-    if (slash)
-        *slash = 0;
-    else
-        snprintf(h.protocol_dir, sizeof h.protocol_dir, ".");
-
-    lua_State *L = lua_newstate(l_alloc, &h);
-    if (!L)
-        return rr_run_fail(run, RR_END_INTERNAL_ERROR, "cannot create the Lua state");
-    *(host **)lua_getextraspace(L) = &h;
-    lua_sethook(L, hook, LUA_MASKCOUNT, 1000);
-
+    lua_State *L = h->L;
+    rr_run *run = h->run;
     lua_pushcfunction(L, msghandler);
-    lua_pushcfunction(L, pmain);
-    int rc = lua_pcall(L, 0, 0, 1);
+    lua_pushcfunction(L, f);
+    int rc = lua_pcall(L, 0, 0, -2);
     rr_status st = RR_OK;
     if (rc != LUA_OK) {
         const char *msg = lua_tostring(L, -1);
@@ -338,9 +325,71 @@ rr_status rr_host_run(rr_run *run, const rr_host_options *opt)
             /* The run's own reason, now with where the protocol was. */
             snprintf(run->message, sizeof run->message, "%s", msg);
         st = RR_ERR_ARG;
+        lua_pop(L, 1);
     } else {
         st = rr_run_check(run);
     }
-    lua_close(L);
+    lua_pop(L, 1); /* the message handler */
+    return st;
+}
+
+rr_status rr_host_open(rr_run *run, const rr_host_options *opt, rr_host **out)
+{
+    *out = NULL;
+    host *h = calloc(1, sizeof *h);
+    if (!h)
+        return rr_run_fail(run, RR_END_INTERNAL_ERROR, "out of memory");
+    h->run = run;
+    h->opt = opt;
+    h->mem_limit = opt->memory_limit_bytes;
+    snprintf(h->protocol_dir, sizeof h->protocol_dir, "%s", opt->protocol_path);
+    char *slash = strrchr(h->protocol_dir, '/');
+    if (slash)
+        *slash = 0;
+    else
+        snprintf(h->protocol_dir, sizeof h->protocol_dir, ".");
+
+    h->L = lua_newstate(l_alloc, h);
+    if (!h->L) {
+        free(h);
+        return rr_run_fail(run, RR_END_INTERNAL_ERROR, "cannot create the Lua state");
+    }
+    *(host **)lua_getextraspace(h->L) = h;
+    lua_sethook(h->L, hook, LUA_MASKCOUNT, 1000);
+    rr_status st = protected_call(h, psetup);
+    if (st != RR_OK) {
+        rr_host_close(h);
+        return st;
+    }
+    *out = h;
+    return RR_OK;
+}
+
+lua_State *rr_host_state(rr_host *h) { return h->L; }
+
+void rr_host_touch(rr_host *h)
+{
+    h->last_call_wall_s = wall_s();
+    h->killing = 0;
+    lua_sethook(h->L, hook, LUA_MASKCOUNT, 1000);
+}
+
+void rr_host_close(rr_host *h)
+{
+    if (!h)
+        return;
+    if (h->L)
+        lua_close(h->L);
+    free(h);
+}
+
+rr_status rr_host_run(rr_run *run, const rr_host_options *opt)
+{
+    rr_host *h = NULL;
+    rr_status st = rr_host_open(run, opt, &h);
+    if (st != RR_OK)
+        return st;
+    st = protected_call(h, pprotocol);
+    rr_host_close(h);
     return st;
 }

@@ -26,6 +26,16 @@ typedef struct rr_host_options {
  * run->message holds the message with the traceback. */
 rr_status rr_host_run(rr_run *run, const rr_host_options *opt);
 
+/* A Lua state set up for a run, kept open (the console uses it line by
+ * line).  rr_host_open returns RR_OK or a failure recorded in the run. */
+typedef struct rr_host rr_host;
+rr_status rr_host_open(rr_run *run, const rr_host_options *opt, rr_host **out);
+lua_State *rr_host_state(rr_host *h); /* borrowed */
+/* Before running more Lua after a pause (the console's prompt): restarts the
+ * watchdog's clock and lifts a previous kill. */
+void rr_host_touch(rr_host *h);
+void rr_host_close(rr_host *h); /* NULL-safe */
+
 /* For bindings: the run of this state, and a note that Lua called the
  * instrument (resets the watchdog). */
 rr_run *rr_host_run_of(lua_State *L);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "console.h"
 #include "host.h"
 #include "instrument.h"
 #include "linedma/instrconf.h"
@@ -34,6 +35,7 @@ static const char usage_text[] =
     "       relaxrun emulate (--tcp HOST:PORT | --pty LINK) [--speed X] [--seed N] [-I sim:PRESET]\n"
     "       relaxrun ports\n"
     "       relaxrun status RUNDIR    how a run ended, or that it was interrupted\n"
+    "       relaxrun console [-I SPEC]  an interactive Lua prompt on the instrument\n"
     "\n"
     "Runs a stress-relaxation protocol (a Lua script) on an instrument.\n"
     "\n"
@@ -503,6 +505,8 @@ int main(int argc, char **argv)
         return rr_ports_main(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "status") == 0)
         return rr_status_main(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "console") == 0)
+        return rr_console_main(argc - 1, argv + 1);
 
     options o = {.seed = 1, .noise = 1, .watchdog_s = 60, .memory_limit_MB = 2048};
     int code = parse_args(argc, argv, &o);

@@ -17,9 +17,9 @@ JOBS=${JOBS:-$(nproc)}
 
 # Debian packages the build and the tests need.
 packages=(cmake make gcc pkg-config liblua5.4-dev libgsl-dev libyaml-dev
-          libserialport-dev)
+          libserialport-dev libedit-dev gnuplot-nox)
 if [ "$mode" = test ]; then
-  packages+=(clang libclang-rt-14-dev valgrind lua5.4 procps)
+  packages+=(clang libclang-rt-14-dev valgrind procps tmux util-linux)
 fi
 
 install_missing() {
