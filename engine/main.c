@@ -19,6 +19,7 @@
 #include "instrument.h"
 #include "linedma/instrconf.h"
 #include "linedma/linedma_cli.h"
+#include "params.h"
 #include "paths.h"
 #include "recorder.h"
 #include "run.h"
@@ -170,25 +171,13 @@ static int parse_args(int argc, char **argv, options *o)
         return usage_error("%s", "no protocol given");
     o->protocol = argv[optind++];
     o->noverrides = (size_t)(argc - optind);
-    o->overrides = calloc(o->noverrides + 1, sizeof *o->overrides);
-    if (!o->overrides)
+    char err[512];
+    rr_status st = rr_overrides_parse(o->noverrides, argv + optind, &o->overrides, err, sizeof err);
+    if (st == RR_ERR_NOMEM)
         return RR_EXIT_INTERNAL;
-    for (size_t i = 0; i < o->noverrides; i++) {
-        char *arg = argv[optind + (int)i];
-        char *eq = strchr(arg, '=');
-        if (!eq || eq == arg)
-            return usage_error("'%s' is not a name=value parameter", arg);
-        char *name = strndup(arg, (size_t)(eq - arg));
-        if (!name)
-            return RR_EXIT_INTERNAL;
-        o->overrides[i].name = name;
-        if (rr_parse_number(eq + 1, &o->overrides[i].value) != RR_OK) {
-            fprintf(stderr, "relaxrun: parameter '%s': '%s' is not a number\n", name, eq + 1);
-            return RR_EXIT_USAGE;
-        }
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(o->overrides[j].name, name) == 0)
-                return usage_error("parameter '%s' given twice", name);
+    if (st != RR_OK) {
+        fprintf(stderr, "relaxrun: %s\n(relaxrun --help lists the options)\n", err);
+        return RR_EXIT_USAGE;
     }
     return -1;
 }
@@ -514,8 +503,6 @@ int main(int argc, char **argv)
         rr_abort_install_handlers();
         code = run_protocol(argc, argv, &o);
     }
-    for (size_t i = 0; i < o.noverrides && o.overrides; i++)
-        free((char *)o.overrides[i].name);
-    free(o.overrides);
+    rr_overrides_free(o.overrides, o.noverrides);
     return code;
 }

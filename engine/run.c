@@ -123,7 +123,7 @@ static rr_status violation(rr_run *run, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static rr_status violation(rr_run *run, const char *fmt, ...)
 {
-    char msg[256];
+    char msg[200];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
@@ -137,7 +137,7 @@ static rr_status violation(rr_run *run, const char *fmt, ...)
     double t = 0;
     RR_CALL(run->in, now, &t);
     snprintf(run->violations[run->nviolations++], sizeof run->violations[0],
-             "at %.0f s: %s", t, msg);
+             "at %.0f s: %.200s", fmod(t, 1e12), msg);
     rr_run_event(run, "WARN", "dry run: %s", msg);
     return RR_OK;
 }
