@@ -375,6 +375,23 @@ static int core_describe(lua_State *L)
     return 0;
 }
 
+/* pause_policy(policy, resume): "hold" | "unload", "continue" | "restart".
+ * The user's --pause on the command line wins over the protocol's policy. */
+static int core_pause_policy(lua_State *L)
+{
+    rr_run *run = rr_host_run_of(L);
+    static const char *const policies[] = {"none", "hold", "unload", NULL};
+    static const char *const modes[] = {"continue", "restart", NULL};
+    int policy = luaL_checkoption(L, 1, NULL, policies);
+    int mode = luaL_checkoption(L, 2, "continue", modes);
+    run->resume_mode = mode == 1 ? RR_RESUME_RESTART : RR_RESUME_CONTINUE;
+    if (!run->pause_policy_from_user)
+        rr_run_set_pause_policy(run, policy);
+    rr_run_event(run, "INFO", "on pause: %s; on resume: %s", policies[run->pause_policy],
+                 modes[mode]);
+    return 0;
+}
+
 static int core_log(lua_State *L)
 {
     rr_run *run = rr_host_run_of(L);
@@ -480,6 +497,7 @@ int rr_core_luaopen(lua_State *L)
         {"limits", core_limits},
         {"result", core_result},
         {"log", core_log},
+        {"pause_policy", core_pause_policy},
         {"describe", core_describe},
         {"table", core_table},
         {"plot", core_plot},

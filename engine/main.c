@@ -36,6 +36,7 @@ static const char usage_text[] =
     "       relaxrun emulate (--tcp HOST:PORT | --pty LINK) [--speed X] [--seed N] [-I sim:PRESET]\n"
     "       relaxrun ports\n"
     "       relaxrun status RUNDIR    how a run ended, or that it was interrupted\n"
+    "       relaxrun pause RUNDIR | resume RUNDIR   pause or resume a run in progress\n"
     "       relaxrun console [-I SPEC]  an interactive Lua prompt on the instrument\n"
     "\n"
     "Runs a stress-relaxation protocol (a Lua script) on an instrument.\n"
@@ -54,6 +55,9 @@ static const char usage_text[] =
     "      --no-noise         simulator without load-cell noise and drift\n"
     "      --pace X           simulator: run X instrument seconds per wall second\n"
     "                         (default: as fast as possible)\n"
+    "      --pause POLICY     the first Ctrl-C pauses instead of aborting: hold\n"
+    "                         (temperature and strain held) or unload (strain 0,\n"
+    "                         temperature held); a second Ctrl-C aborts\n"
     "      --watchdog S       stop a protocol that runs Lua for S s without calling\n"
     "                         the instrument (default 60; 0 = off)\n"
     "      --memory-limit MB  cap on the protocol's Lua memory (default 2048)\n"
@@ -76,6 +80,7 @@ static const char usage_text[] =
 
 typedef struct options {
     int dry_run, describe;
+    int pause_policy; /* RR_PAUSE_*; -1 when not given */
     const char *instrument;
     const char *output;
     unsigned long seed;
@@ -110,13 +115,14 @@ static int number_arg(const char *name, const char *text, double *out)
 static int parse_args(int argc, char **argv, options *o)
 {
     enum { OPT_VERSION = 256, OPT_SEED, OPT_NO_NOISE, OPT_PACE, OPT_WATCHDOG, OPT_MEMORY,
-           OPT_DRY_RUN, OPT_DESCRIBE };
+           OPT_DRY_RUN, OPT_DESCRIBE, OPT_PAUSE };
     static const struct option longopts[] = {
         {"instrument", required_argument, NULL, 'I'},
         {"output", required_argument, NULL, 'o'},
         {"seed", required_argument, NULL, OPT_SEED},
         {"dry-run", no_argument, NULL, OPT_DRY_RUN},
         {"describe", no_argument, NULL, OPT_DESCRIBE},
+        {"pause", required_argument, NULL, OPT_PAUSE},
         {"no-noise", no_argument, NULL, OPT_NO_NOISE},
         {"pace", required_argument, NULL, OPT_PACE},
         {"watchdog", required_argument, NULL, OPT_WATCHDOG},
@@ -141,6 +147,16 @@ static int parse_args(int argc, char **argv, options *o)
         case OPT_NO_NOISE: o->noise = 0; break;
         case OPT_DRY_RUN: o->dry_run = 1; break;
         case OPT_DESCRIBE: o->describe = 1; break;
+        case OPT_PAUSE:
+            if (strcmp(optarg, "hold") == 0)
+                o->pause_policy = RR_PAUSE_HOLD;
+            else if (strcmp(optarg, "unload") == 0)
+                o->pause_policy = RR_PAUSE_UNLOAD;
+            else if (strcmp(optarg, "none") == 0)
+                o->pause_policy = RR_PAUSE_NONE;
+            else
+                return usage_error("--pause takes hold, unload or none, not '%s'", optarg);
+            break;
         case OPT_SEED:
             if (!number_arg("--seed", optarg, &v) || v < 0 || v != (double)(unsigned long)v)
                 return usage_error("--seed needs a non-negative integer, not '%s'", optarg);
@@ -345,6 +361,10 @@ static int execute(const job *j, int argc, char **argv)
     run.pace = o->pace;
     run.verbosity = j->verbosity;
     run.dry_run = j->dry_run;
+    if (o->pause_policy >= 0) {
+        rr_run_set_pause_policy(&run, o->pause_policy);
+        run.pause_policy_from_user = true;
+    }
     if (j->plan) {
         run.plan = j->plan->steps;
         run.nplan = j->plan->n;
@@ -494,10 +514,13 @@ int main(int argc, char **argv)
         return rr_ports_main(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "status") == 0)
         return rr_status_main(argc - 1, argv + 1);
+    if (argc > 1 && (strcmp(argv[1], "pause") == 0 || strcmp(argv[1], "resume") == 0))
+        return rr_signal_main(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "console") == 0)
         return rr_console_main(argc - 1, argv + 1);
 
-    options o = {.seed = 1, .noise = 1, .watchdog_s = 60, .memory_limit_MB = 2048};
+    options o = {.seed = 1, .noise = 1, .watchdog_s = 60, .memory_limit_MB = 2048,
+                 .pause_policy = -1};
     int code = parse_args(argc, argv, &o);
     if (code < 0) {
         rr_abort_install_handlers();

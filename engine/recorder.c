@@ -36,7 +36,8 @@ typedef struct segment {
     char *file, *label, *kind;
     double t0_s, strain, temp_K;
     size_t samples;
-    bool open;
+    bool open, interrupted;
+    char paused[512]; /* YAML flow list of [from_s, to_s] pairs */
 } segment;
 
 struct rr_recorder {
@@ -50,6 +51,7 @@ struct rr_recorder {
     char started[32], ended[32];
     rr_end end;
     char *end_message;
+    bool paused;
 
     param *params;
     size_t nparams;
@@ -372,6 +374,7 @@ rr_status rr_recorder_segment_begin(rr_recorder *r, const char *label,
     fputs(RR_SEGMENT_CSV_HEADER "\n", f);
     fflush(f);
     segment *s = &r->segments[r->nsegments++];
+    memset(s, 0, sizeof *s);
     s->file = dupstr(rel);
     s->label = dupstr(label);
     s->kind = dupstr(kind);
@@ -416,6 +419,25 @@ rr_status rr_recorder_segment_end(rr_recorder *r)
 }
 
 bool rr_recorder_in_segment(const rr_recorder *r) { return r->csv != NULL; }
+
+rr_status rr_recorder_segment_paused(rr_recorder *r, double t0_s, double t1_s,
+                                     bool interrupted)
+{
+    if (!r->nsegments)
+        return RR_OK;
+    segment *s = &r->segments[r->nsegments - 1];
+    size_t len = strlen(s->paused);
+    snprintf(s->paused + len, sizeof s->paused - len, "%s[%.3f, %.3f]", len ? ", " : "",
+             t0_s, t1_s);
+    s->interrupted = s->interrupted || interrupted;
+    return rr_recorder_write_manifest(r);
+}
+
+rr_status rr_recorder_set_paused(rr_recorder *r, bool paused)
+{
+    r->paused = paused;
+    return rr_recorder_write_manifest(r);
+}
 size_t rr_recorder_total_samples(const rr_recorder *r) { return r->total_samples; }
 size_t rr_recorder_segment_count(const rr_recorder *r) { return r->nsegments; }
 
@@ -604,6 +626,8 @@ static void write_manifest_body(rr_recorder *r, FILE *f)
     fputs("# relaxrun run manifest (replaced atomically as the run goes)\n", f);
     kv(f, "", "relaxrun_version", RELAXRUN_VERSION);
     kv(f, "", "status", rr_end_word(r->end));
+    if (r->paused)
+        fputs("paused: true\n", f);
     if (r->end_message)
         kv(f, "", "message", r->end_message);
     fprintf(f, "pid: %ld\n", (long)getpid());
@@ -652,6 +676,9 @@ static void write_manifest_body(rr_recorder *r, FILE *f)
                    "    complete: %s\n",
                 s->t0_s, s->strain, s->temp_K, s->samples,
                 s->open ? "false" : "true");
+        if (s->paused[0])
+            fprintf(f, "    paused_s: [%s]\n    interrupted_by_pause: %s\n", s->paused,
+                    s->interrupted ? "true" : "false");
     }
     fputs(r->nresults ? "results:\n" : "results: []\n", f);
     for (size_t i = 0; i < r->nresults; i++) {

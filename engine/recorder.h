@@ -82,6 +82,13 @@ rr_status rr_recorder_segment_begin(rr_recorder *r, const char *label,
 rr_status rr_recorder_samples(rr_recorder *r, const rr_sample *s, size_t n);
 rr_status rr_recorder_segment_end(rr_recorder *r);
 bool rr_recorder_in_segment(const rr_recorder *r);
+/* Marks the open segment (or, with none open, the last one) as paused from
+ * t0_s to t1_s; interrupted: the pause unloaded the sample, so the step was
+ * recorded again in a new segment. */
+rr_status rr_recorder_segment_paused(rr_recorder *r, double t0_s, double t1_s,
+                                     bool interrupted);
+/* The manifest's "paused: true" while a run is paused. */
+rr_status rr_recorder_set_paused(rr_recorder *r, bool paused);
 size_t rr_recorder_total_samples(const rr_recorder *r);
 size_t rr_recorder_segment_count(const rr_recorder *r);
 

@@ -2,6 +2,7 @@
 #include "run.h"
 
 #include <math.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,14 +11,36 @@
 #include <time.h>
 #include <unistd.h>
 
-/* ---- abort flag -------------------------------------------------------- */
+/* ---- abort, pause and resume flags -------------------------------------- */
 
-static volatile sig_atomic_t abort_signal;
+static volatile sig_atomic_t abort_signal, pause_signal, resume_signal;
+static volatile sig_atomic_t pausing_enabled, paused_now;
 
 static void on_signal(int sig)
 {
-    /* A second SIGINT only sets the flag again: the safe state still runs. */
-    abort_signal = sig;
+    switch (sig) {
+    case SIGUSR1:
+        pause_signal = 1;
+        break;
+    case SIGUSR2:
+        resume_signal = 1;
+        break;
+    case SIGINT:
+        if (pausing_enabled && !pause_signal && !paused_now)
+            pause_signal = 1; /* the first Ctrl-C pauses */
+        else
+            abort_signal = sig; /* a second one aborts */
+        break;
+    default:
+        /* Another signal only sets the flag again: the safe state still runs. */
+        abort_signal = sig;
+    }
+}
+
+void rr_run_set_pause_policy(rr_run *run, int policy)
+{
+    run->pause_policy = policy;
+    pausing_enabled = policy != RR_PAUSE_NONE;
 }
 
 void rr_abort_install_handlers(void)
@@ -28,6 +51,8 @@ void rr_abort_install_handlers(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGUSR1, &sa, NULL);
+    sigaction(SIGUSR2, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 }
 
@@ -336,6 +361,87 @@ rr_status rr_run_now(rr_run *run, double *t_s)
     return rr_run_instrument(run, RR_CALL(run->in, now, t_s), "reading the clock");
 }
 
+/* Enter on the controlling terminal resumes a pause too. */
+static bool enter_pressed(void)
+{
+    if (!isatty(STDIN_FILENO))
+        return false;
+    struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
+    if (poll(&p, 1, 0) != 1)
+        return false;
+    char buf[256];
+    return read(STDIN_FILENO, buf, sizeof buf) > 0;
+}
+
+/* A pause at a safe point of the run loop: the policy, then waiting (in
+ * instrument time, still draining samples and watching for faults) until a
+ * resume or an abort.  *target_s is the time the step under way runs to;
+ * continuing a step extends it by the pause.  Returns RR_ERR_INTERRUPTED
+ * when the step must be restarted (the sample was unloaded during a
+ * recording, or the step declares restart). */
+static rr_status pause_here(rr_run *run, double *target_s)
+{
+    rr_status st;
+    double t_from, now;
+    int policy = run->pause_policy ? run->pause_policy : RR_PAUSE_HOLD;
+    double strain_before = run->strain_now;
+    if ((st = rr_run_now(run, &t_from)) != RR_OK)
+        return st;
+    paused_now = 1;
+    pause_signal = 0;
+    resume_signal = 0;
+    rr_recorder_set_paused(run->rec, true);
+    rr_run_event(run, "PAUSE", "paused (%s)", policy == RR_PAUSE_UNLOAD
+                                               ? "unloaded, temperature held"
+                                               : "temperature and strain held");
+    if (run->verbosity >= 0)
+        fprintf(stderr, "\nrelaxrun: paused (%s). Resume with Enter or `relaxrun resume %s`; "
+                        "Ctrl-C aborts to the safe state.\n",
+                policy == RR_PAUSE_UNLOAD ? "unloaded, temperature held" : "temperature and strain held",
+                rr_recorder_dir(run->rec));
+    if (policy == RR_PAUSE_UNLOAD) {
+        RR_CALL(run->in, osc_enable, false);
+        if (run->recording)
+            RR_CALL0(run->in, acq_stop);
+        rr_run_event(run, "INFO", "strain 0 for the pause");
+        if ((st = rr_run_instrument(run, RR_CALL(run->in, set_strain, 0.0), "unloading for the pause")))
+            goto out;
+    }
+    for (now = t_from; !resume_signal && !enter_pressed();) {
+        /* Hardware waits a polling interval in advance(); a simulation is
+         * kept in step with the wall clock (at its pace) while paused. */
+        double step_to = now + 0.2 * (run->pace > 0 ? run->pace : 1.0);
+        if (run->in->virtual_time) {
+            struct timespec ts = {0, 200 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+        }
+        if ((st = rr_run_instrument(run, RR_CALL(run->in, advance, step_to, &now), "pausing")) ||
+            (st = drain(run)) || (st = check_faults(run)) || (st = rr_run_check(run)))
+            goto out;
+    }
+    resume_signal = 0;
+    double paused = now - t_from;
+    run->paused_s += paused;
+    rr_recorder_segment_paused(run->rec, t_from, now, policy == RR_PAUSE_UNLOAD && run->recording);
+    rr_run_event(run, "PAUSE", "resumed after %.1f s", paused);
+    if (run->verbosity >= 0)
+        fprintf(stderr, "relaxrun: resumed after %.1f s\n", paused);
+    if (policy == RR_PAUSE_UNLOAD && run->recording)
+        st = RR_ERR_INTERRUPTED; /* a relaxation cannot go on after an unload */
+    else if (run->resume_mode == RR_RESUME_RESTART)
+        st = RR_ERR_INTERRUPTED;
+    else {
+        if (policy == RR_PAUSE_UNLOAD && strain_before != 0)
+            st = rr_run_instrument(run, RR_CALL(run->in, set_strain, strain_before),
+                                   "reloading after the pause");
+        *target_s += paused;
+    }
+out:
+    paused_now = 0;
+    rr_recorder_set_paused(run->rec, false);
+    return st;
+}
+
 rr_status rr_run_advance_to(rr_run *run, double t_s)
 {
     rr_status st;
@@ -348,6 +454,8 @@ rr_status rr_run_advance_to(rr_run *run, double t_s)
     }
     while (now < t_s) {
         double step_to = t_s;
+        if (pause_signal && (st = pause_here(run, &t_s)) != RR_OK)
+            return st;
         if (run->pace > 0 && run->in->virtual_time) {
             /* Paced simulation: keep instrument time = pace x wall time,
              * advancing in slices of about 50 ms of wall time. */
@@ -414,7 +522,11 @@ rr_status rr_run_hold(rr_run *run, double duration_s, const char *what)
         return st;
     rr_run_event(run, "INFO", "hold %.6g s%s%s", duration_s, what ? ": " : "", what ? what : "");
     rr_run_step_begin(run, "hold%s%s", what ? ": " : "", what ? what : "");
-    st = rr_run_advance_to(run, now + duration_s);
+    while ((st = rr_run_advance_to(run, now + duration_s)) == RR_ERR_INTERRUPTED) {
+        rr_run_event(run, "INFO", "hold restarted after the pause");
+        if ((st = rr_run_now(run, &now)) != RR_OK)
+            break;
+    }
     rr_run_step_end(run, 0);
     return st;
 }
@@ -494,18 +606,13 @@ rr_status rr_run_set_strain(rr_run *run, double strain)
     return rr_run_instrument(run, RR_CALL(run->in, set_strain, strain), "the strain step");
 }
 
-rr_status rr_run_relaxation(rr_run *run, double strain, double duration_s,
-                            double rate_Hz, const char *label, rr_series **out)
+/* One recorded step into a new series and segment file. */
+static rr_status record_once(rr_run *run, double strain, double duration_s, double rate_Hz,
+                             const char *label, rr_series **out)
 {
     rr_status st;
     double t0 = 0, T = NAN;
     *out = NULL;
-    if ((st = rr_run_check(run)) != RR_OK)
-        return st;
-    if (!(duration_s > 0) || !(rate_Hz >= 0.1 && rate_Hz <= 100))
-        return rr_run_fail(run, RR_END_PROTOCOL_ERROR,
-                           "recording needs a duration > 0 s and a rate of 0.1 to 100 Hz "
-                           "(got %.6g s at %.6g Hz)", duration_s, rate_Hz);
     if ((st = rr_run_instrument(run, RR_CALL(run->in, acq_set_rate, rate_Hz), "setting the sampling rate")) ||
         (st = rr_run_instrument(run, RR_CALL0(run->in, acq_start), "starting acquisition")) ||
         (st = rr_run_set_strain(run, strain)) ||
@@ -519,18 +626,47 @@ rr_status rr_run_relaxation(rr_run *run, double strain, double duration_s,
                            rr_recorder_dir(run->rec));
     rr_run_event(run, "INFO", "recording '%s': strain %.6g for %.6g s at %.6g Hz",
                  label, strain, duration_s, rate_Hz);
-    rr_run_step_begin(run, "record '%s'", label);
     run->target = *out;
     run->target_t0_s = t0;
+    run->recording = true;
     st = rr_run_advance_to(run, t0 + duration_s);
+    run->recording = false;
     if (st == RR_OK)
         st = rr_run_instrument(run, RR_CALL0(run->in, acq_stop), "stopping acquisition");
     if (st == RR_OK)
         st = drain(run);
     run->target = NULL;
-    rr_run_step_end(run, (*out)->n);
     if (rr_recorder_segment_end(run->rec) != RR_OK && st == RR_OK)
         st = rr_run_fail(run, RR_END_OUTPUT_ERROR, "cannot close the segment file (disk full?)");
+    return st;
+}
+
+rr_status rr_run_relaxation(rr_run *run, double strain, double duration_s,
+                            double rate_Hz, const char *label, rr_series **out)
+{
+    rr_status st;
+    *out = NULL;
+    if ((st = rr_run_check(run)) != RR_OK)
+        return st;
+    if (!(duration_s > 0) || !(rate_Hz >= 0.1 && rate_Hz <= 100))
+        return rr_run_fail(run, RR_END_PROTOCOL_ERROR,
+                           "recording needs a duration > 0 s and a rate of 0.1 to 100 Hz "
+                           "(got %.6g s at %.6g Hz)", duration_s, rate_Hz);
+    rr_run_step_begin(run, "record '%s'", label);
+    char name[96];
+    snprintf(name, sizeof name, "%s", label);
+    for (int attempt = 2;; attempt++) {
+        st = record_once(run, strain, duration_s, rate_Hz, name, out);
+        if (st != RR_ERR_INTERRUPTED)
+            break;
+        /* A pause unloaded the sample (or the step restarts on resume): the
+         * paused segment stays on disk, marked; the step is recorded anew. */
+        rr_series_free(*out);
+        *out = NULL;
+        snprintf(name, sizeof name, "%.60s (restart %d)", label, attempt);
+        rr_run_event(run, "INFO", "step '%s' restarted after the pause", label);
+    }
+    rr_run_step_end(run, *out ? (*out)->n : 0);
     return st;
 }
 

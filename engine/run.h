@@ -31,6 +31,15 @@ typedef struct rr_override {
     bool used;        /* a protocol parameter of that name was declared */
 } rr_override;
 
+/* What a pause does (the first Ctrl-C, or `relaxrun pause RUNDIR`). */
+enum {
+    RR_PAUSE_NONE = 0, /* Ctrl-C aborts; `relaxrun pause` holds */
+    RR_PAUSE_HOLD,     /* hold the temperature and the strain */
+    RR_PAUSE_UNLOAD    /* unload (strain 0, oscillation off), hold the temperature */
+};
+/* What resuming does with the step that was paused. */
+enum { RR_RESUME_CONTINUE = 0, RR_RESUME_RESTART };
+
 /* One step of the run's timeline (also written to RUNDIR/timeline.csv). */
 typedef struct rr_step {
     char what[96];       /* "heat to 315 K", "hold", "record 'stage 1'" */
@@ -67,6 +76,13 @@ typedef struct rr_run {
     bool dry_run;
     char (*violations)[256];
     size_t nviolations;
+
+    /* Pausing. */
+    int pause_policy;       /* RR_PAUSE_* */
+    bool pause_policy_from_user; /* --pause given: the protocol's is ignored */
+    int resume_mode;        /* RR_RESUME_* of the step under way */
+    bool recording;         /* a relaxation is being recorded */
+    double paused_s;        /* total time spent paused */
 
     rr_step *timeline;
     size_t nsteps;
@@ -130,7 +146,12 @@ rr_status rr_run_safe_state(rr_run *run);
 void rr_run_event(rr_run *run, const char *level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* The abort flag, set from signal handlers. */
+/* Pausing: enables the first SIGINT to pause rather than abort. */
+void rr_run_set_pause_policy(rr_run *run, int policy);
+
+/* The abort flag, set from signal handlers.  SIGINT aborts, or pauses when a
+ * pause policy is set (then a second SIGINT aborts); SIGTERM aborts; SIGUSR1
+ * pauses; SIGUSR2 resumes. */
 void rr_abort_install_handlers(void);
 int rr_abort_requested(void); /* 0, or the signal number */
 void rr_abort_request(int sig);

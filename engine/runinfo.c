@@ -90,7 +90,7 @@ int rr_status_main(int argc, char **argv)
     printf("started: %s\n", field(y, "started"));
     if (strcmp(status, "running") == 0) {
         if (alive(pid)) {
-            printf("status: running (pid %ld)\n", pid);
+            printf("status: %s (pid %ld)\n", rr_yaml_get(y, rr_yaml_root(y), "paused") ? "paused" : "running", pid);
         } else {
             printf("status: interrupted\n");
             printf("  the run stopped without closing its directory (killed, crashed or "
@@ -105,4 +105,36 @@ int rr_status_main(int argc, char **argv)
     printf("on disk: %zu segment files, %zu samples\n", files, rows);
     rr_yaml_free(y);
     return RR_EXIT_OK;
+}
+
+int rr_signal_main(int argc, char **argv)
+{
+    int pause = strcmp(argv[0], "pause") == 0;
+    if (argc != 2) {
+        fprintf(stderr, "usage: relaxrun %s RUNDIR\n", argv[0]);
+        return RR_EXIT_USAGE;
+    }
+    char path[1200], err[512];
+    snprintf(path, sizeof path, "%s/manifest.yaml", argv[1]);
+    rr_yaml *y = NULL;
+    if (rr_yaml_load_file(path, &y, err, sizeof err) != RR_OK) {
+        fprintf(stderr, "relaxrun: %s: not a run directory (%s)\n", argv[1], err);
+        return RR_EXIT_USAGE;
+    }
+    const char *status = field(y, "status");
+    long pid = strtol(field(y, "pid"), NULL, 10);
+    int running = strcmp(status, "running") == 0 && alive(pid);
+    int code = RR_EXIT_OK;
+    if (!running) {
+        fprintf(stderr, "relaxrun: %s: no run in progress (status: %s)\n", argv[1],
+                strcmp(status, "running") == 0 ? "interrupted" : status);
+        code = RR_EXIT_USAGE;
+    } else if (kill((pid_t)pid, pause ? SIGUSR1 : SIGUSR2) != 0) {
+        fprintf(stderr, "relaxrun: cannot signal process %ld: %s\n", pid, strerror(errno));
+        code = RR_EXIT_INTERNAL;
+    } else {
+        printf("relaxrun: asked run %s (pid %ld) to %s\n", argv[1], pid, pause ? "pause" : "resume");
+    }
+    rr_yaml_free(y);
+    return code;
 }

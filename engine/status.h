@@ -24,7 +24,8 @@
     X(ERR_NOT_READY, -13, "data not ready")                                  \
     X(ERR_NOT_FOUND, -14, "not found")                                       \
     X(ERR_BUSY, -15, "busy")                                                 \
-    X(ERR_NUMERIC, -16, "numerical failure")
+    X(ERR_NUMERIC, -16, "numerical failure")                                 \
+    X(ERR_INTERRUPTED, -17, "step interrupted by a pause")
 
 typedef enum rr_status {
 #define RR_STATUS_ENUM(name, code, msg) RR_##name = code,

@@ -194,6 +194,20 @@ function relax.plot(spec)
   core.plot(spec)
 end
 
+--- What a pause does.  With a policy set, the first Ctrl-C (or
+-- `relaxrun pause RUNDIR`) pauses at the next safe point instead of aborting;
+-- a second Ctrl-C aborts to the safe state.
+--   policy: "hold" (keep temperature and strain) or "unload" (strain 0,
+--           oscillation off, temperature held)
+--   resume: "continue" (a hold goes on for its remaining time) or "restart"
+--           (the step starts again).  A recording interrupted by an unload
+--           always restarts.
+-- The user's --pause on the command line wins over the protocol's policy.
+function relax.on_pause(opts)
+  opts = check_options(opts, {policy = true, resume = true}, "on_pause")
+  core.pause_policy(opts.policy or "hold", opts.resume or "continue")
+end
+
 --- A note in the event log.
 function relax.note(text) core.log(tostring(text)) end
 
