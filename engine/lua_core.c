@@ -10,6 +10,7 @@
 
 #include "analysis/analysis_lua.h"
 #include "host.h"
+#include "specimen.h"
 #include "yamlconf.h"
 
 /* Raises the run's failure as a Lua error (never returns). */
@@ -392,6 +393,45 @@ static int core_pause_policy(lua_State *L)
     return 0;
 }
 
+/* specimen(id or nil, fresh): names the specimen (the command line's
+ * --specimen wins) and says whether the protocol assumes a fresh one. */
+static int core_specimen(lua_State *L)
+{
+    rr_run *run = rr_host_run_of(L);
+    const char *id = luaL_optstring(L, 1, NULL);
+    int fresh = lua_toboolean(L, 2);
+    if (id && !run->specimen[0])
+        snprintf(run->specimen, sizeof run->specimen, "%s", id);
+    if (!run->specimen[0]) {
+        if (fresh)
+            rr_run_event(run, "WARN", "the protocol assumes a fresh specimen, but none is "
+                                      "named (--specimen ID): its history is not checked");
+        return 0;
+    }
+    rr_specimen_summary sum;
+    char err[512];
+    if (rr_specimen_summary_read(run->specimen, &sum, err, sizeof err) != RR_OK)
+        return rr_host_error(L, "%s", err);
+    rr_run_event(run, "INFO", "specimen %s: %zu earlier runs, %zu loadings, %.0f s heated",
+                 run->specimen, sum.runs, sum.loadings, sum.heated_s);
+    if (fresh && sum.runs && (sum.loadings || sum.heated_s > 0)) {
+        char msg[900];
+        snprintf(msg, sizeof msg,
+                 "specimen %s is not fresh: %zu earlier runs, %zu loadings, %.2f h with the "
+                 "furnace at a setpoint (up to %.6g K), last %s; this protocol assumes a "
+                 "fresh sample (physical aging changes the first loading)",
+                 run->specimen, sum.runs, sum.loadings, sum.heated_s / 3600,
+                 sum.max_temperature_K, sum.last_run);
+        rr_run_event(run, "WARN", "%s", msg);
+        rr_recorder_result_text(run->rec, "specimen_warning", msg,
+                                "The protocol assumes a fresh specimen");
+        if (run->verbosity >= 0)
+            fprintf(stderr, "relaxrun: WARNING: %s\n", msg);
+    }
+    lua_pushboolean(L, sum.runs == 0);
+    return 1;
+}
+
 static int core_log(lua_State *L)
 {
     rr_run *run = rr_host_run_of(L);
@@ -497,6 +537,7 @@ int rr_core_luaopen(lua_State *L)
         {"limits", core_limits},
         {"result", core_result},
         {"log", core_log},
+        {"specimen", core_specimen},
         {"pause_policy", core_pause_policy},
         {"describe", core_describe},
         {"table", core_table},

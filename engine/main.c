@@ -25,6 +25,7 @@
 #include "run.h"
 #include "runinfo.h"
 #include "sha256.h"
+#include "specimen.h"
 #include "yamlconf.h"
 
 #ifndef RELAXRUN_VERSION
@@ -37,6 +38,7 @@ static const char usage_text[] =
     "       relaxrun ports\n"
     "       relaxrun status RUNDIR    how a run ended, or that it was interrupted\n"
     "       relaxrun pause RUNDIR | resume RUNDIR   pause or resume a run in progress\n"
+    "       relaxrun sample ID        a specimen's history across runs\n"
     "       relaxrun console [-I SPEC]  an interactive Lua prompt on the instrument\n"
     "\n"
     "Runs a stress-relaxation protocol (a Lua script) on an instrument.\n"
@@ -58,6 +60,8 @@ static const char usage_text[] =
     "      --pause POLICY     the first Ctrl-C pauses instead of aborting: hold\n"
     "                         (temperature and strain held) or unload (strain 0,\n"
     "                         temperature held); a second Ctrl-C aborts\n"
+    "      --specimen ID      the specimen: its history is kept across runs\n"
+    "                         (relaxrun sample ID)\n"
     "      --watchdog S       stop a protocol that runs Lua for S s without calling\n"
     "                         the instrument (default 60; 0 = off)\n"
     "      --memory-limit MB  cap on the protocol's Lua memory (default 2048)\n"
@@ -81,6 +85,7 @@ static const char usage_text[] =
 typedef struct options {
     int dry_run, describe;
     int pause_policy; /* RR_PAUSE_*; -1 when not given */
+    const char *specimen;
     const char *instrument;
     const char *output;
     unsigned long seed;
@@ -115,7 +120,7 @@ static int number_arg(const char *name, const char *text, double *out)
 static int parse_args(int argc, char **argv, options *o)
 {
     enum { OPT_VERSION = 256, OPT_SEED, OPT_NO_NOISE, OPT_PACE, OPT_WATCHDOG, OPT_MEMORY,
-           OPT_DRY_RUN, OPT_DESCRIBE, OPT_PAUSE };
+           OPT_DRY_RUN, OPT_DESCRIBE, OPT_PAUSE, OPT_SPECIMEN };
     static const struct option longopts[] = {
         {"instrument", required_argument, NULL, 'I'},
         {"output", required_argument, NULL, 'o'},
@@ -123,6 +128,7 @@ static int parse_args(int argc, char **argv, options *o)
         {"dry-run", no_argument, NULL, OPT_DRY_RUN},
         {"describe", no_argument, NULL, OPT_DESCRIBE},
         {"pause", required_argument, NULL, OPT_PAUSE},
+        {"specimen", required_argument, NULL, OPT_SPECIMEN},
         {"no-noise", no_argument, NULL, OPT_NO_NOISE},
         {"pace", required_argument, NULL, OPT_PACE},
         {"watchdog", required_argument, NULL, OPT_WATCHDOG},
@@ -147,6 +153,7 @@ static int parse_args(int argc, char **argv, options *o)
         case OPT_NO_NOISE: o->noise = 0; break;
         case OPT_DRY_RUN: o->dry_run = 1; break;
         case OPT_DESCRIBE: o->describe = 1; break;
+        case OPT_SPECIMEN: o->specimen = optarg; break;
         case OPT_PAUSE:
             if (strcmp(optarg, "hold") == 0)
                 o->pause_policy = RR_PAUSE_HOLD;
@@ -361,6 +368,8 @@ static int execute(const job *j, int argc, char **argv)
     run.pace = o->pace;
     run.verbosity = j->verbosity;
     run.dry_run = j->dry_run;
+    if (o->specimen)
+        snprintf(run.specimen, sizeof run.specimen, "%s", o->specimen);
     if (o->pause_policy >= 0) {
         rr_run_set_pause_policy(&run, o->pause_policy);
         run.pause_policy_from_user = true;
@@ -401,6 +410,10 @@ static int execute(const job *j, int argc, char **argv)
     rr_end end = run.failure == RR_END_RUNNING ? RR_END_COMPLETE : run.failure;
     rr_recorder_finish(rec, end, end == RR_END_COMPLETE ? NULL : run.message);
     rr_run_write_timeline(&run);
+    if (run.specimen[0] && !j->dry_run &&
+        rr_specimen_record(run.specimen, &run, rr_recorder_dir(rec), j->protocol,
+                           rr_end_word(end), err, sizeof err) != RR_OK)
+        fprintf(stderr, "relaxrun: specimen history not written: %s\n", err);
     int code = rr_end_exit_code(end);
     if (end != RR_END_COMPLETE)
         fprintf(stderr, "relaxrun: %s\n", run.message);
@@ -516,6 +529,8 @@ int main(int argc, char **argv)
         return rr_status_main(argc - 1, argv + 1);
     if (argc > 1 && (strcmp(argv[1], "pause") == 0 || strcmp(argv[1], "resume") == 0))
         return rr_signal_main(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "sample") == 0)
+        return rr_sample_main(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "console") == 0)
         return rr_console_main(argc - 1, argv + 1);
 

@@ -653,6 +653,8 @@ rr_status rr_run_relaxation(rr_run *run, double strain, double duration_s,
                            "recording needs a duration > 0 s and a rate of 0.1 to 100 Hz "
                            "(got %.6g s at %.6g Hz)", duration_s, rate_Hz);
     rr_run_step_begin(run, "record '%s'", label);
+    if (run->nsteps)
+        run->timeline[run->nsteps - 1].strain = strain;
     char name[96];
     snprintf(name, sizeof name, "%s", label);
     for (int attempt = 2;; attempt++) {

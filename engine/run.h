@@ -84,6 +84,8 @@ typedef struct rr_run {
     bool recording;         /* a relaxation is being recorded */
     double paused_s;        /* total time spent paused */
 
+    char specimen[128];     /* the specimen's id, "" if not named */
+
     rr_step *timeline;
     size_t nsteps;
     const rr_step *plan;   /* the expected timeline (borrowed), for progress */

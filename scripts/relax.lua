@@ -208,6 +208,16 @@ function relax.on_pause(opts)
   core.pause_policy(opts.policy or "hold", opts.resume or "continue")
 end
 
+--- The specimen: relax.specimen{ id = "LA-07", fresh = true }.  id names it
+-- (the command line's --specimen ID wins); fresh = true says the protocol
+-- assumes a fresh sample, and relaxrun warns when the specimen's history
+-- (kept across runs, `relaxrun sample ID`) shows anneals or loadings.
+-- Returns true when the specimen has no recorded history.
+function relax.specimen(opts)
+  opts = check_options(opts, {id = true, fresh = true}, "specimen")
+  return core.specimen(opts.id, opts.fresh)
+end
+
 --- A note in the event log.
 function relax.note(text) core.log(tostring(text)) end
 
