@@ -281,6 +281,7 @@ TEST(run_records_a_relaxation)
     }
     CHECK(f.resets == 2); /* at the start and at the end */
     rr_series_free(s);
+    rr_run_release(&run);
     rr_recorder_free(rec);
 }
 
@@ -305,6 +306,7 @@ TEST(pulled_plug_keeps_data_and_reaches_safe_state)
     CHECK(file_has(path, "status: \"instrument_failure\""));
     CHECK(file_has(path, "samples: 396"));
     rr_series_free(s);
+    rr_run_release(&run);
     rr_recorder_free(rec);
 }
 
@@ -321,6 +323,7 @@ TEST(status_fault_ends_run)
     CHECK(strstr(run.message, "Sample broken") != NULL);
     CHECK(f.strain == 0);
     rr_series_free(s);
+    rr_run_release(&run);
     rr_recorder_free(rec);
 }
 
@@ -339,6 +342,7 @@ TEST(abort_flag_stops_the_loop)
     CHECK(strcmp(run.message, "aborted by SIGINT") == 0);
     CHECK(f.strain == 0 && f.resets == 2);
     rr_series_free(s);
+    rr_run_release(&run);
     rr_recorder_free(rec);
 }
 
@@ -355,6 +359,7 @@ TEST(limits_refused_before_the_instrument)
     CHECK(rr_run_set_strain(&run, 0.05) == RR_ERR_LIMIT);
     CHECK(run.failure == RR_END_PROTOCOL_ERROR);
     CHECK(f.strain == 0);
+    rr_run_release(&run);
     rr_recorder_free(rec);
 }
 
