@@ -285,9 +285,14 @@ static rr_status drain(rr_run *run)
         run->last_stress_MPa = buf[n - 1].stress_MPa;
         if (!run->target)
             continue; /* not recording: samples between segments are dropped */
-        size_t first = 0;
+        /* Only the segment's window: a real-time instrument may hand over a
+         * sample or two past its end before acquisition stops. */
+        size_t first = 0, last = n;
         while (first < n && buf[first].t_s < run->target_t0_s - 1e-9)
             first++;
+        while (last > first && buf[last - 1].t_s > run->target_end_s + 1e-9)
+            last--;
+        n = last;
         for (size_t i = first; i < n; i++)
             if (rr_series_append(run->target, &buf[i]) != RR_OK)
                 return rr_run_fail(run, RR_END_INTERNAL_ERROR, "out of memory while recording");
@@ -295,7 +300,7 @@ static rr_status drain(rr_run *run)
             return rr_run_fail(run, RR_END_OUTPUT_ERROR,
                                "cannot write samples to %s (disk full?)",
                                rr_recorder_dir(run->rec));
-        if (n < sizeof buf / sizeof buf[0])
+        if (last < sizeof buf / sizeof buf[0])
             return RR_OK;
     }
 }
@@ -407,6 +412,8 @@ static rr_status pause_here(rr_run *run, double *target_s)
         if ((st = rr_run_instrument(run, RR_CALL(run->in, set_strain, 0.0), "unloading for the pause")))
             goto out;
     }
+    double end_before = run->target_end_s;
+    run->target_end_s = INFINITY; /* a held recording keeps its samples while paused */
     for (now = t_from; !resume_signal && !enter_pressed();) {
         /* Hardware waits a polling interval in advance(); a simulation is
          * kept in step with the wall clock (at its pace) while paused. */
@@ -420,6 +427,7 @@ static rr_status pause_here(rr_run *run, double *target_s)
             goto out;
     }
     resume_signal = 0;
+    run->target_end_s = end_before;
     double paused = now - t_from;
     run->paused_s += paused;
     rr_recorder_segment_paused(run->rec, t_from, now, policy == RR_PAUSE_UNLOAD && run->recording);
@@ -435,8 +443,12 @@ static rr_status pause_here(rr_run *run, double *target_s)
             st = rr_run_instrument(run, RR_CALL(run->in, set_strain, strain_before),
                                    "reloading after the pause");
         *target_s += paused;
+        if (run->recording)
+            run->target_end_s += paused;
     }
 out:
+    if (isinf(run->target_end_s))
+        run->target_end_s = end_before;
     paused_now = 0;
     rr_recorder_set_paused(run->rec, false);
     return st;
@@ -628,6 +640,7 @@ static rr_status record_once(rr_run *run, double strain, double duration_s, doub
                  label, strain, duration_s, rate_Hz);
     run->target = *out;
     run->target_t0_s = t0;
+    run->target_end_s = t0 + duration_s;
     run->recording = true;
     st = rr_run_advance_to(run, t0 + duration_s);
     run->recording = false;
