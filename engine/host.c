@@ -303,7 +303,9 @@ static int pprotocol(lua_State *L)
     lua_setmetatable(L, -2);
     lua_setupvalue(L, -2, 1);
     h->last_call_wall_s = wall_s();
-    lua_call(L, 0, 0);
+    for (int i = 0; i < h->opt->nargs; i++)
+        lua_pushstring(L, h->opt->args[i]);
+    lua_call(L, h->opt->nargs, 0);
     return 0;
 }
 

@@ -19,6 +19,8 @@ typedef struct rr_host_options {
     size_t memory_limit_bytes;  /* cap through the allocator; 0 = none */
     double watchdog_s;          /* Lua may run this long without calling the
                                    instrument; 0 = no watchdog */
+    char *const *args;          /* strings passed to the chunk as `...` */
+    int nargs;
 } rr_host_options;
 
 /* Runs the protocol to its end.  Returns RR_OK when it finished; otherwise

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze.h"
 #include "console.h"
 #include "host.h"
 #include "instrument.h"
@@ -39,6 +40,7 @@ static const char usage_text[] =
     "       relaxrun status RUNDIR    how a run ended, or that it was interrupted\n"
     "       relaxrun pause RUNDIR | resume RUNDIR   pause or resume a run in progress\n"
     "       relaxrun sample ID        a specimen's history across runs\n"
+    "       relaxrun analyze [SCRIPT.lua] FILE.csv ...   analysis of recorded data\n"
     "       relaxrun console [-I SPEC]  an interactive Lua prompt on the instrument\n"
     "\n"
     "Runs a stress-relaxation protocol (a Lua script) on an instrument.\n"
@@ -529,6 +531,8 @@ int main(int argc, char **argv)
         return rr_status_main(argc - 1, argv + 1);
     if (argc > 1 && (strcmp(argv[1], "pause") == 0 || strcmp(argv[1], "resume") == 0))
         return rr_signal_main(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "analyze") == 0)
+        return rr_analyze_main(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "sample") == 0)
         return rr_sample_main(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "console") == 0)
