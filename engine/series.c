@@ -38,6 +38,13 @@ static rr_status grow(double **col, size_t cap)
 
 rr_status rr_series_append(rr_series *s, const rr_sample *x)
 {
+    return rr_series_append_rel(s, x->t_s - s->t0_s, x->temp_K, x->strain,
+                                x->stress_MPa);
+}
+
+rr_status rr_series_append_rel(rr_series *s, double t_s, double temp_K,
+                               double strain, double stress_MPa)
+{
     if (s->n == s->cap) {
         size_t cap = s->cap ? 2 * s->cap : 1024;
         if (grow(&s->t_s, cap) || grow(&s->temp_K, cap) ||
@@ -45,10 +52,10 @@ rr_status rr_series_append(rr_series *s, const rr_sample *x)
             return RR_ERR_NOMEM;
         s->cap = cap;
     }
-    s->t_s[s->n] = x->t_s - s->t0_s;
-    s->temp_K[s->n] = x->temp_K;
-    s->strain[s->n] = x->strain;
-    s->stress_MPa[s->n] = x->stress_MPa;
+    s->t_s[s->n] = t_s;
+    s->temp_K[s->n] = temp_K;
+    s->strain[s->n] = strain;
+    s->stress_MPa[s->n] = stress_MPa;
     s->n++;
     return RR_OK;
 }

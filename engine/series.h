@@ -28,5 +28,9 @@ rr_status rr_series_new(double t0_s, const char *label, rr_series **out);
 void rr_series_free(rr_series *s); /* NULL-safe */
 /* Appends one sample, stored relative to t0_s. */
 rr_status rr_series_append(rr_series *s, const rr_sample *x);
+/* Appends one sample whose time t_s is already relative to t0_s (used when
+ * reading a recorded CSV, where step_time_s is stored as written). */
+rr_status rr_series_append_rel(rr_series *s, double t_s, double temp_K,
+                               double strain, double stress_MPa);
 
 #endif
