@@ -472,7 +472,7 @@ static int core_oscillate(lua_State *L)
 {
     rr_run *run = instrument_run(L);
     if (lua_isboolean(L, 1) && !lua_toboolean(L, 1)) {
-        TRY(L, run, rr_run_instrument(run, RR_CALL(run->in, osc_enable, false), "stopping oscillation"));
+        TRY(L, run, rr_run_oscillation_off(run));
         return 0;
     }
     TRY(L, run, rr_run_oscillate(run, luaL_checknumber(L, 1), luaL_checknumber(L, 2)));
@@ -484,20 +484,8 @@ static int core_oscillate(lua_State *L)
 static int core_measure_dynamic(lua_State *L)
 {
     rr_run *run = instrument_run(L);
-    double timeout = luaL_optnumber(L, 1, 3600), t0, now;
     rr_dynamic d;
-    TRY(L, run, rr_run_now(run, &t0));
-    for (now = t0;;) {
-        rr_status st = RR_CALL(run->in, osc_measure, &d);
-        if (st == RR_OK)
-            break;
-        if (st != RR_ERR_NOT_READY)
-            TRY(L, run, rr_run_instrument(run, st, "the dynamic measurement"));
-        if (now - t0 > timeout)
-            return rr_host_error(L, "no dynamic measurement after %g s", timeout);
-        TRY(L, run, rr_run_advance_to(run, now + 0.1));
-        TRY(L, run, rr_run_now(run, &now));
-    }
+    TRY(L, run, rr_run_measure_dynamic(run, luaL_optnumber(L, 1, 3600), &d));
     lua_createtable(L, 0, 4);
     lua_pushnumber(L, d.freq_Hz);
     lua_setfield(L, -2, "frequency_Hz");

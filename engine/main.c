@@ -23,6 +23,7 @@
 #include "params.h"
 #include "paths.h"
 #include "recorder.h"
+#include "report/report.h"
 #include "run.h"
 #include "runinfo.h"
 #include "sha256.h"
@@ -41,6 +42,7 @@ static const char usage_text[] =
     "       relaxrun pause RUNDIR | resume RUNDIR   pause or resume a run in progress\n"
     "       relaxrun sample ID        a specimen's history across runs\n"
     "       relaxrun analyze [SCRIPT.lua] FILE.csv ...   analysis of recorded data\n"
+    "       relaxrun report RUNDIR    (re)draws a run's plots and its HTML report\n"
     "       relaxrun console [-I SPEC]  an interactive Lua prompt on the instrument\n"
     "\n"
     "Runs a stress-relaxation protocol (a Lua script) on an instrument.\n"
@@ -62,6 +64,8 @@ static const char usage_text[] =
     "      --pause POLICY     the first Ctrl-C pauses instead of aborting: hold\n"
     "                         (temperature and strain held) or unload (strain 0,\n"
     "                         temperature held); a second Ctrl-C aborts\n"
+    "      --no-report        no plots and HTML report at the end (relaxrun report\n"
+    "                         RUNDIR draws them later)\n"
     "      --specimen ID      the specimen: its history is kept across runs\n"
     "                         (relaxrun sample ID)\n"
     "      --watchdog S       stop a protocol that runs Lua for S s without calling\n"
@@ -88,6 +92,7 @@ typedef struct options {
     int dry_run, describe;
     int pause_policy; /* RR_PAUSE_*; -1 when not given */
     const char *specimen;
+    int no_report;
     const char *instrument;
     const char *output;
     unsigned long seed;
@@ -122,7 +127,7 @@ static int number_arg(const char *name, const char *text, double *out)
 static int parse_args(int argc, char **argv, options *o)
 {
     enum { OPT_VERSION = 256, OPT_SEED, OPT_NO_NOISE, OPT_PACE, OPT_WATCHDOG, OPT_MEMORY,
-           OPT_DRY_RUN, OPT_DESCRIBE, OPT_PAUSE, OPT_SPECIMEN };
+           OPT_DRY_RUN, OPT_DESCRIBE, OPT_PAUSE, OPT_SPECIMEN, OPT_NO_REPORT };
     static const struct option longopts[] = {
         {"instrument", required_argument, NULL, 'I'},
         {"output", required_argument, NULL, 'o'},
@@ -131,6 +136,7 @@ static int parse_args(int argc, char **argv, options *o)
         {"describe", no_argument, NULL, OPT_DESCRIBE},
         {"pause", required_argument, NULL, OPT_PAUSE},
         {"specimen", required_argument, NULL, OPT_SPECIMEN},
+        {"no-report", no_argument, NULL, OPT_NO_REPORT},
         {"no-noise", no_argument, NULL, OPT_NO_NOISE},
         {"pace", required_argument, NULL, OPT_PACE},
         {"watchdog", required_argument, NULL, OPT_WATCHDOG},
@@ -156,6 +162,7 @@ static int parse_args(int argc, char **argv, options *o)
         case OPT_DRY_RUN: o->dry_run = 1; break;
         case OPT_DESCRIBE: o->describe = 1; break;
         case OPT_SPECIMEN: o->specimen = optarg; break;
+        case OPT_NO_REPORT: o->no_report = 1; break;
         case OPT_PAUSE:
             if (strcmp(optarg, "hold") == 0)
                 o->pause_policy = RR_PAUSE_HOLD;
@@ -316,6 +323,7 @@ typedef struct job {
     bool dry_run;
     int verbosity;
     const plan *plan;       /* expected timeline, for the progress display */
+    bool quiet_plan;        /* a planning or --describe run: no report */
     /* Called after the run, before its state is released. */
     void (*after)(const rr_run *run, rr_recorder *rec, void *ud);
     void *ud;
@@ -372,6 +380,8 @@ static int execute(const job *j, int argc, char **argv)
     run.dry_run = j->dry_run;
     if (o->specimen)
         snprintf(run.specimen, sizeof run.specimen, "%s", o->specimen);
+    if (!j->dry_run && rr_journal_open(&run.journal, rr_recorder_dir(rec)) != RR_OK)
+        rr_run_fail(&run, RR_END_OUTPUT_ERROR, "cannot write %s/journal.log", rr_recorder_dir(rec));
     if (o->pause_policy >= 0) {
         rr_run_set_pause_policy(&run, o->pause_policy);
         run.pause_policy_from_user = true;
@@ -385,6 +395,7 @@ static int execute(const job *j, int argc, char **argv)
     char identity[256] = "";
     RR_CALL(in, identify, identity, sizeof identity);
     rr_recorder_set_instrument(rec, in->spec[0] ? in->spec : j->spec, identity, &run.limits);
+    rr_recorder_write_manifest(rec);
     if (strncmp(j->spec, "sim:", 4) == 0 && strstr(j->spec, ".yaml")) {
         rr_recorder_copy(rec, j->spec + 4, "config");
     } else if (strncmp(j->spec, "sim", 3) == 0) {
@@ -412,6 +423,9 @@ static int execute(const job *j, int argc, char **argv)
     rr_end end = run.failure == RR_END_RUNNING ? RR_END_COMPLETE : run.failure;
     rr_recorder_finish(rec, end, end == RR_END_COMPLETE ? NULL : run.message);
     rr_run_write_timeline(&run);
+    /* Plots and the HTML report: never a reason for the run to fail. */
+    if (!j->quiet_plan && !o->no_report && rr_report_write(rr_recorder_dir(rec), j->verbosity, err, sizeof err) != RR_OK)
+        fprintf(stderr, "relaxrun: report: %s\n", err);
     if (run.specimen[0] && !j->dry_run &&
         rr_specimen_record(run.specimen, &run, rr_recorder_dir(rec), j->protocol,
                            rr_end_word(end), err, sizeof err) != RR_OK)
@@ -449,6 +463,7 @@ static int execute_quietly(job j, int argc, char **argv)
     j.outdir = tmpdir;
     j.verbosity = -1;
     j.dry_run = true;
+    j.quiet_plan = true;
     j.spec = strncmp(j.spec, "sim", 3) == 0 ? j.spec : "sim";
     int code = execute(&j, argc, argv);
     nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
@@ -531,6 +546,8 @@ int main(int argc, char **argv)
         return rr_status_main(argc - 1, argv + 1);
     if (argc > 1 && (strcmp(argv[1], "pause") == 0 || strcmp(argv[1], "resume") == 0))
         return rr_signal_main(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "report") == 0)
+        return rr_report_main(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "analyze") == 0)
         return rr_analyze_main(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "sample") == 0)

@@ -233,6 +233,29 @@ rr_status rr_recorder_open(const char *dir, const char *protocol_name,
     return RR_OK;
 }
 
+rr_status rr_recorder_reopen(const char *dir, const char *started, rr_recorder **out,
+                             char *err, size_t errlen)
+{
+    *out = NULL;
+    rr_recorder *r = calloc(1, sizeof *r);
+    if (!r)
+        return RR_ERR_NOMEM;
+    snprintf(r->dir, sizeof r->dir, "%s", dir);
+    snprintf(r->started, sizeof r->started, "%s", started && *started ? started : "");
+    if (!r->started[0])
+        iso_now(r->started, sizeof r->started);
+    char path[1100];
+    snprintf(path, sizeof path, "%s/events.log", r->dir);
+    r->events = fopen(path, "a");
+    if (!r->events) {
+        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+        free(r);
+        return RR_ERR_IO;
+    }
+    *out = r;
+    return RR_OK;
+}
+
 const char *rr_recorder_dir(const rr_recorder *r) { return r->dir; }
 
 void rr_recorder_set_protocol(rr_recorder *r, const char *path,
@@ -313,7 +336,7 @@ rr_status rr_recorder_add_param(rr_recorder *r, const char *name, double value,
     p->description = dupstr(description);
     p->value = value;
     p->overridden = overridden;
-    return RR_OK;
+    return rr_recorder_write_manifest(r); /* a resumed run needs them */
 }
 
 rr_status rr_recorder_copy(rr_recorder *r, const char *path, const char *subdir)
@@ -385,6 +408,37 @@ rr_status rr_recorder_segment_begin(rr_recorder *r, const char *label,
     s->open = true;
     r->csv = f;
     return rr_recorder_write_manifest(r);
+}
+
+rr_status rr_recorder_segment_adopt(rr_recorder *r, const char *label, const char *kind,
+                                    double t0_s, double strain, double temp_K,
+                                    size_t samples, bool append, char *path, size_t len)
+{
+    if (r->csv)
+        rr_recorder_segment_end(r);
+    if (grow((void **)&r->segments, r->nsegments, sizeof *r->segments))
+        return RR_ERR_NOMEM;
+    char safe[80], rel[128];
+    file_safe(label && *label ? label : kind, safe, sizeof safe);
+    snprintf(rel, sizeof rel, "segments/%03zu-%s.csv", r->nsegments + 1, safe);
+    snprintf(path, len, "%s/%s", r->dir, rel);
+    if (append) {
+        r->csv = fopen(path, "a");
+        if (!r->csv)
+            return RR_ERR_IO;
+    }
+    segment *s = &r->segments[r->nsegments++];
+    memset(s, 0, sizeof *s);
+    s->file = dupstr(rel);
+    s->label = dupstr(label);
+    s->kind = dupstr(kind);
+    s->t0_s = t0_s;
+    s->strain = strain;
+    s->temp_K = temp_K;
+    s->samples = samples;
+    s->open = append;
+    r->total_samples += samples;
+    return RR_OK;
 }
 
 rr_status rr_recorder_samples(rr_recorder *r, const rr_sample *x, size_t n)

@@ -51,6 +51,11 @@ typedef struct rr_recorder rr_recorder;
  * Writes an initial manifest (status: running). */
 rr_status rr_recorder_open(const char *dir, const char *protocol_name,
                            rr_recorder **out, char *err, size_t errlen);
+/* Reopens an interrupted run's directory to go on with it (resume): the
+ * manifest is rebuilt as the run is replayed; started keeps the original
+ * start. */
+rr_status rr_recorder_reopen(const char *dir, const char *started, rr_recorder **out,
+                             char *err, size_t errlen);
 void rr_recorder_free(rr_recorder *r); /* closes files; NULL-safe */
 const char *rr_recorder_dir(const rr_recorder *r);
 
@@ -80,6 +85,13 @@ rr_status rr_recorder_segment_begin(rr_recorder *r, const char *label,
                                     const char *kind, double t0_s,
                                     double strain, double temp_K);
 rr_status rr_recorder_samples(rr_recorder *r, const rr_sample *s, size_t n);
+/* Resuming after a crash: registers the segment the next segment_begin
+ * would have created, which is already on disk, with its sample count; with
+ * append, it becomes the open segment and new samples go to its end.  path
+ * receives the file's path. */
+rr_status rr_recorder_segment_adopt(rr_recorder *r, const char *label, const char *kind,
+                                    double t0_s, double strain, double temp_K,
+                                    size_t samples, bool append, char *path, size_t len);
 rr_status rr_recorder_segment_end(rr_recorder *r);
 bool rr_recorder_in_segment(const rr_recorder *r);
 /* Marks the open segment (or, with none open, the last one) as paused from

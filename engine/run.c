@@ -1,6 +1,8 @@
 /* run.c - the run loop: advancing time, recording, limits, safe state. */
 #include "run.h"
 
+#include "analysis/csv.h"
+
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
@@ -60,6 +62,9 @@ int rr_abort_requested(void) { return (int)abort_signal; }
 void rr_abort_request(int sig) { abort_signal = sig; }
 
 /* ---- failures ---------------------------------------------------------- */
+
+static rr_status wait_stable(rr_run *run, double timeout_s, double *waited_s);
+static rr_status send_strain(rr_run *run, double strain);
 
 static void hms(double s, char *buf, size_t len)
 {
@@ -244,6 +249,7 @@ void rr_run_print_timeline(const rr_run *run, FILE *f)
 
 void rr_run_release(rr_run *run)
 {
+    rr_journal_close(&run->journal);
     free(run->timeline);
     free(run->violations);
     run->timeline = NULL;
@@ -288,8 +294,12 @@ static rr_status drain(rr_run *run)
         /* Only the segment's window: a real-time instrument may hand over a
          * sample or two past its end before acquisition stops. */
         size_t first = 0, last = n;
+        double after = run->target->n ? run->target->t0_s + run->target->t_s[run->target->n - 1]
+                                      : run->target_t0_s - 1e-9;
         while (first < n && buf[first].t_s < run->target_t0_s - 1e-9)
             first++;
+        while (first < n && run->target->n && buf[first].t_s <= after + 1e-9)
+            first++; /* already on disk (a resumed recording) */
         while (last > first && buf[last - 1].t_s > run->target_end_s + 1e-9)
             last--;
         n = last;
@@ -494,7 +504,62 @@ rr_status rr_run_advance_to(rr_run *run, double t_s)
     return RR_OK;
 }
 
+/* ---- actions and the journal --------------------------------------------- */
+
+enum { ACT_LIVE, ACT_SKIP, ACT_CONTINUE, ACT_ERROR };
+
+/* Numbers the next action.  Live, it journals "begin"; when resuming, the
+ * journal says whether the action ended before the crash (skip it), was
+ * under way (continue it), or lies beyond (live).  *a: the journal's record
+ * when there is one. */
+static int action_begin(rr_run *run, const char *kind, const char *fields,
+                        unsigned long *n, const rr_action **a)
+{
+    *n = ++run->journal.n;
+    *a = NULL;
+    if (*n <= run->journal.nreplay) {
+        const rr_action *x = &run->journal.replay[*n - 1];
+        if (strcmp(x->kind, kind) != 0) {
+            rr_run_fail(run, RR_END_PROTOCOL_ERROR,
+                        "the protocol no longer matches its journal: action %lu is '%s', "
+                        "the journal has '%s'", *n, kind, x->kind);
+            return ACT_ERROR;
+        }
+        *a = x;
+        return x->ended ? ACT_SKIP : ACT_CONTINUE;
+    }
+    double t = 0;
+    RR_CALL(run->in, now, &t);
+    rr_journal_write(&run->journal, "begin", *n, kind, t, fields);
+    return ACT_LIVE;
+}
+
+static void action_end(rr_run *run, unsigned long n, const char *kind, const char *fields)
+{
+    double t = 0;
+    RR_CALL(run->in, now, &t);
+    rr_journal_write(&run->journal, "end", n, kind, t, fields);
+}
+
 rr_status rr_run_wait_stable(rr_run *run, double timeout_s, double *waited_s)
+{
+    unsigned long n;
+    const rr_action *a;
+    int mode = action_begin(run, "stabilise", "", &n, &a);
+    if (mode == ACT_ERROR)
+        return status_of(run->failure);
+    if (mode == ACT_SKIP) {
+        if (waited_s)
+            *waited_s = a->t_end_s - a->t_s;
+        return RR_OK;
+    }
+    rr_status st = wait_stable(run, timeout_s, waited_s);
+    if (st == RR_OK)
+        action_end(run, n, "stabilise", "");
+    return st;
+}
+
+static rr_status wait_stable(rr_run *run, double timeout_s, double *waited_s)
 {
     double t0, now;
     rr_status st = rr_run_now(run, &t0);
@@ -532,6 +597,22 @@ rr_status rr_run_hold(rr_run *run, double duration_s, const char *what)
     rr_status st = rr_run_now(run, &now);
     if (st != RR_OK)
         return st;
+    char fields[160];
+    unsigned long n;
+    const rr_action *a;
+    snprintf(fields, sizeof fields, "duration=%.6f", duration_s);
+    int mode = action_begin(run, "hold", fields, &n, &a);
+    if (mode == ACT_ERROR || mode == ACT_SKIP)
+        return mode == ACT_SKIP ? RR_OK : status_of(run->failure);
+    if (mode == ACT_CONTINUE) {
+        /* The rest of an interrupted hold: to its end on the instrument's
+         * clock, which went on while relaxrun was down. */
+        rr_run_event(run, "INFO", "resuming the hold: %.1f s of %.6g s left",
+                     a->t_s + duration_s - now, duration_s);
+        duration_s = a->t_s + duration_s - now;
+        if (duration_s < 0)
+            duration_s = 0;
+    }
     rr_run_event(run, "INFO", "hold %.6g s%s%s", duration_s, what ? ": " : "", what ? what : "");
     rr_run_step_begin(run, "hold%s%s", what ? ": " : "", what ? what : "");
     while ((st = rr_run_advance_to(run, now + duration_s)) == RR_ERR_INTERRUPTED) {
@@ -540,6 +621,8 @@ rr_status rr_run_hold(rr_run *run, double duration_s, const char *what)
             break;
     }
     rr_run_step_end(run, 0);
+    if (st == RR_OK)
+        action_end(run, n, "hold", "");
     return st;
 }
 
@@ -564,11 +647,73 @@ rr_status rr_run_oscillate(rr_run *run, double freq_Hz, double amplitude)
             return st;
         amplitude = l->strain_max - fabs(run->strain_now);
     }
+    char fields[160];
+    unsigned long n;
+    const rr_action *a;
+    snprintf(fields, sizeof fields, "freq=%.9g amplitude=%.9g", freq_Hz, amplitude);
+    int mode = action_begin(run, "oscillate", fields, &n, &a);
+    if (mode == ACT_ERROR || mode == ACT_SKIP)
+        return mode == ACT_SKIP ? RR_OK : status_of(run->failure);
     rr_run_event(run, "INFO", "oscillating at %.6g Hz, amplitude %.6g", freq_Hz, amplitude);
     if ((st = rr_run_instrument(run, RR_CALL(run->in, osc_set, freq_Hz, amplitude),
-                                "setting the oscillation")) != RR_OK)
+                                "setting the oscillation")) != RR_OK ||
+        (st = rr_run_instrument(run, RR_CALL(run->in, osc_enable, true), "starting oscillation")))
         return st;
-    return rr_run_instrument(run, RR_CALL(run->in, osc_enable, true), "starting oscillation");
+    action_end(run, n, "oscillate", "");
+    return RR_OK;
+}
+
+rr_status rr_run_oscillation_off(rr_run *run)
+{
+    unsigned long n;
+    const rr_action *a;
+    rr_status st = rr_run_check(run);
+    if (st != RR_OK)
+        return st;
+    int mode = action_begin(run, "osc_off", "", &n, &a);
+    if (mode == ACT_ERROR || mode == ACT_SKIP)
+        return mode == ACT_SKIP ? RR_OK : status_of(run->failure);
+    rr_run_event(run, "INFO", "oscillation off");
+    if ((st = rr_run_instrument(run, RR_CALL(run->in, osc_enable, false), "stopping oscillation")))
+        return st;
+    action_end(run, n, "osc_off", "");
+    return RR_OK;
+}
+
+rr_status rr_run_measure_dynamic(rr_run *run, double timeout_s, rr_dynamic *d)
+{
+    unsigned long n;
+    const rr_action *a;
+    double t0, now;
+    rr_status st = rr_run_check(run);
+    if (st != RR_OK)
+        return st;
+    int mode = action_begin(run, "dynamic", "", &n, &a);
+    if (mode == ACT_ERROR)
+        return status_of(run->failure);
+    if (mode == ACT_SKIP) { /* the measurement as it was made */
+        *d = (rr_dynamic){a->freq_Hz, a->storage_MPa, a->loss_MPa, a->tan_delta};
+        return RR_OK;
+    }
+    if ((st = rr_run_now(run, &t0)) != RR_OK)
+        return st;
+    for (now = t0;;) {
+        st = RR_CALL(run->in, osc_measure, d);
+        if (st == RR_OK)
+            break;
+        if (st != RR_ERR_NOT_READY)
+            return rr_run_instrument(run, st, "the dynamic measurement");
+        if (now - t0 > timeout_s)
+            return rr_run_fail(run, RR_END_INSTRUMENT_FAILURE,
+                               "no dynamic measurement after %.6g s", timeout_s);
+        if ((st = rr_run_advance_to(run, now + 0.1)) != RR_OK || (st = rr_run_now(run, &now)))
+            return st;
+    }
+    char fields[200];
+    snprintf(fields, sizeof fields, "freq=%.9g storage=%.9g loss=%.9g tan_delta=%.9g",
+             d->freq_Hz, d->storage_MPa, d->loss_MPa, d->tan_delta);
+    action_end(run, n, "dynamic", fields);
+    return RR_OK;
 }
 
 /* ---- setpoints --------------------------------------------------------- */
@@ -592,57 +737,81 @@ rr_status rr_run_set_temperature(rr_run *run, double T_K, double rate_K_per_min)
                 return st;
             rate_K_per_min = l->rate_max_K_per_min;
         }
-        st = rr_run_instrument(run, RR_CALL(run->in, set_temp_rate, rate_K_per_min),
-                               "setting the heating rate");
-        if (st != RR_OK)
-            return st;
     }
-    rr_run_event(run, "INFO", "temperature setpoint %.6g K", T_K);
+    char fields[160];
+    unsigned long n;
+    const rr_action *a;
+    snprintf(fields, sizeof fields, "T=%.9g rate_K_per_min=%.9g", T_K, rate_K_per_min);
+    int mode = action_begin(run, "temperature", fields, &n, &a);
+    if (mode == ACT_ERROR)
+        return status_of(run->failure);
     run->setpoint_K = T_K;
-    return rr_run_instrument(run, RR_CALL(run->in, set_temp, T_K), "setting the temperature");
+    if (mode == ACT_SKIP)
+        return RR_OK;
+    if (rate_K_per_min > 0 &&
+        (st = rr_run_instrument(run, RR_CALL(run->in, set_temp_rate, rate_K_per_min),
+                                "setting the heating rate")) != RR_OK)
+        return st;
+    rr_run_event(run, "INFO", "temperature setpoint %.6g K", T_K);
+    if ((st = rr_run_instrument(run, RR_CALL(run->in, set_temp, T_K), "setting the temperature")))
+        return st;
+    action_end(run, n, "temperature", "");
+    return RR_OK;
 }
 
-rr_status rr_run_set_strain(rr_run *run, double strain)
+/* The strain within the limits (clamped in a dry run), or a failure. */
+static rr_status limit_strain(rr_run *run, double *strain)
 {
     rr_status st = rr_run_check(run);
     if (st != RR_OK)
         return st;
-    if (!(fabs(strain) <= run->limits.strain_max)) {
-        if ((st = violation(run, "strain %.6g is beyond the limit %.6g", strain,
+    if (!(fabs(*strain) <= run->limits.strain_max)) {
+        if ((st = violation(run, "strain %.6g is beyond the limit %.6g", *strain,
                             run->limits.strain_max)) != RR_OK)
             return st;
-        strain = strain < 0 ? -run->limits.strain_max : run->limits.strain_max;
+        *strain = *strain < 0 ? -run->limits.strain_max : run->limits.strain_max;
     }
+    return RR_OK;
+}
+
+static rr_status send_strain(rr_run *run, double strain)
+{
     rr_run_event(run, "INFO", "strain setpoint %.6g", strain);
     run->strain_now = strain;
     return rr_run_instrument(run, RR_CALL(run->in, set_strain, strain), "the strain step");
 }
 
-/* One recorded step into a new series and segment file. */
-static rr_status record_once(rr_run *run, double strain, double duration_s, double rate_Hz,
-                             const char *label, rr_series **out)
+rr_status rr_run_set_strain(rr_run *run, double strain)
 {
-    rr_status st;
-    double t0 = 0, T = NAN;
-    *out = NULL;
-    if ((st = rr_run_instrument(run, RR_CALL(run->in, acq_set_rate, rate_Hz), "setting the sampling rate")) ||
-        (st = rr_run_instrument(run, RR_CALL0(run->in, acq_start), "starting acquisition")) ||
-        (st = rr_run_set_strain(run, strain)) ||
-        (st = rr_run_instrument(run, RR_CALL(run->in, strain_t0, &t0), "reading the step time")))
+    rr_status st = limit_strain(run, &strain);
+    if (st != RR_OK)
         return st;
-    RR_CALL(run->in, read_temp, &T);
-    if (rr_series_new(t0, label, out) != RR_OK)
-        return rr_run_fail(run, RR_END_INTERNAL_ERROR, "out of memory");
-    if (rr_recorder_segment_begin(run->rec, label, "relaxation", t0, strain, T) != RR_OK)
-        return rr_run_fail(run, RR_END_OUTPUT_ERROR, "cannot create a segment file in %s",
-                           rr_recorder_dir(run->rec));
-    rr_run_event(run, "INFO", "recording '%s': strain %.6g for %.6g s at %.6g Hz",
-                 label, strain, duration_s, rate_Hz);
-    run->target = *out;
+    char fields[80];
+    unsigned long n;
+    const rr_action *a;
+    snprintf(fields, sizeof fields, "strain=%.9g", strain);
+    int mode = action_begin(run, "strain", fields, &n, &a);
+    if (mode == ACT_ERROR)
+        return status_of(run->failure);
+    if (mode == ACT_SKIP) {
+        run->strain_now = strain;
+        return RR_OK;
+    }
+    if ((st = send_strain(run, strain)) != RR_OK)
+        return st;
+    action_end(run, n, "strain", "");
+    return RR_OK;
+}
+
+/* Records from the current sampling into *out and the open segment until
+ * t0 + duration_s, then stops sampling. */
+static rr_status record_until(rr_run *run, double t0, double duration_s, rr_series *out)
+{
+    run->target = out;
     run->target_t0_s = t0;
     run->target_end_s = t0 + duration_s;
     run->recording = true;
-    st = rr_run_advance_to(run, t0 + duration_s);
+    rr_status st = rr_run_advance_to(run, t0 + duration_s);
     run->recording = false;
     if (st == RR_OK)
         st = rr_run_instrument(run, RR_CALL0(run->in, acq_stop), "stopping acquisition");
@@ -651,6 +820,59 @@ static rr_status record_once(rr_run *run, double strain, double duration_s, doub
     run->target = NULL;
     if (rr_recorder_segment_end(run->rec) != RR_OK && st == RR_OK)
         st = rr_run_fail(run, RR_END_OUTPUT_ERROR, "cannot close the segment file (disk full?)");
+    return st;
+}
+
+/* One recorded step into a new series and segment file. */
+static rr_status record_once(rr_run *run, unsigned long n, double strain, double duration_s,
+                             double rate_Hz, const char *label, rr_series **out)
+{
+    rr_status st;
+    double t0 = 0, T = NAN;
+    *out = NULL;
+    if ((st = rr_run_instrument(run, RR_CALL(run->in, acq_set_rate, rate_Hz), "setting the sampling rate")) ||
+        (st = rr_run_instrument(run, RR_CALL0(run->in, acq_start), "starting acquisition")) ||
+        (st = send_strain(run, strain)) ||
+        (st = rr_run_instrument(run, RR_CALL(run->in, strain_t0, &t0), "reading the step time")))
+        return st;
+    char fields[64];
+    snprintf(fields, sizeof fields, "t0=%.6f", t0);
+    rr_journal_write(&run->journal, "step", n, "record", t0, fields);
+    RR_CALL(run->in, read_temp, &T);
+    if (rr_series_new(t0, label, out) != RR_OK)
+        return rr_run_fail(run, RR_END_INTERNAL_ERROR, "out of memory");
+    if (rr_recorder_segment_begin(run->rec, label, "relaxation", t0, strain, T) != RR_OK)
+        return rr_run_fail(run, RR_END_OUTPUT_ERROR, "cannot create a segment file in %s",
+                           rr_recorder_dir(run->rec));
+    rr_run_event(run, "INFO", "recording '%s': strain %.6g for %.6g s at %.6g Hz",
+                 label, strain, duration_s, rate_Hz);
+    return record_until(run, t0, duration_s, *out);
+}
+
+/* Resuming: a recording of the journal, from its segment file; with
+ * go_on, the file stays open and the recording continues to its end (the
+ * instrument kept sampling while relaxrun was down). */
+static rr_status adopt_recording(rr_run *run, const rr_action *a, const char *label,
+                                 bool go_on, rr_series **out)
+{
+    char path[1400], err[512];
+    rr_status st = RR_OK;
+    rr_series *s = NULL;
+    if (rr_recorder_segment_adopt(run->rec, label, "relaxation", a->t0_s, a->strain, a->T_K, 0,
+                                  go_on, path, sizeof path) != RR_OK)
+        return rr_run_fail(run, RR_END_OUTPUT_ERROR, "cannot reopen %s", path);
+    if (rr_csv_read_series(path, NULL, label, &s, err) != RR_OK) {
+        /* Interrupted before its first sample reached the disk. */
+        if (!go_on || rr_series_new(a->t0_s, label, &s) != RR_OK)
+            return rr_run_fail(run, RR_END_PROTOCOL_ERROR, "resuming: %s", err);
+    }
+    s->t0_s = a->t0_s;
+    *out = s;
+    if (go_on) {
+        rr_run_event(run, "INFO", "resuming the recording '%s' at %.1f s of %.6g s", label,
+                     s->n ? s->t_s[s->n - 1] : 0.0, a->duration_s);
+        st = record_until(run, a->t0_s, a->duration_s, s);
+    }
     return st;
 }
 
@@ -665,23 +887,50 @@ rr_status rr_run_relaxation(rr_run *run, double strain, double duration_s,
         return rr_run_fail(run, RR_END_PROTOCOL_ERROR,
                            "recording needs a duration > 0 s and a rate of 0.1 to 100 Hz "
                            "(got %.6g s at %.6g Hz)", duration_s, rate_Hz);
+    if ((st = limit_strain(run, &strain)) != RR_OK)
+        return st;
+    char fields[300];
+    unsigned long n;
+    const rr_action *a;
+    snprintf(fields, sizeof fields, "strain=%.9g duration=%.6f rate=%.6g label=\"", strain,
+             duration_s, rate_Hz);
+    size_t k = strlen(fields);
+    for (const char *c = label; *c && k + 3 < sizeof fields; c++) {
+        if (*c == '"' || *c == '\\')
+            fields[k++] = '\\';
+        fields[k++] = *c;
+    }
+    fields[k++] = '"';
+    fields[k] = 0;
+    int mode = action_begin(run, "record", fields, &n, &a);
+    if (mode == ACT_ERROR)
+        return status_of(run->failure);
     rr_run_step_begin(run, "record '%s'", label);
     if (run->nsteps)
         run->timeline[run->nsteps - 1].strain = strain;
-    char name[96];
-    snprintf(name, sizeof name, "%s", label);
-    for (int attempt = 2;; attempt++) {
-        st = record_once(run, strain, duration_s, rate_Hz, name, out);
-        if (st != RR_ERR_INTERRUPTED)
-            break;
-        /* A pause unloaded the sample (or the step restarts on resume): the
-         * paused segment stays on disk, marked; the step is recorded anew. */
-        rr_series_free(*out);
-        *out = NULL;
-        snprintf(name, sizeof name, "%.60s (restart %d)", label, attempt);
-        rr_run_event(run, "INFO", "step '%s' restarted after the pause", label);
+    if (mode == ACT_SKIP || (mode == ACT_CONTINUE && a->t0_s > 0)) {
+        run->strain_now = strain;
+        st = adopt_recording(run, a, label, mode == ACT_CONTINUE, out);
+    } else {
+        char name[96];
+        snprintf(name, sizeof name, "%s", label);
+        for (int attempt = 2;; attempt++) {
+            st = record_once(run, n, strain, duration_s, rate_Hz, name, out);
+            if (st != RR_ERR_INTERRUPTED)
+                break;
+            /* A pause unloaded the sample (or the step restarts on resume): the
+             * paused segment stays on disk, marked; the step is recorded anew. */
+            rr_series_free(*out);
+            *out = NULL;
+            snprintf(name, sizeof name, "%.60s (restart %d)", label, attempt);
+            rr_run_event(run, "INFO", "step '%s' restarted after the pause", label);
+        }
     }
     rr_run_step_end(run, *out ? (*out)->n : 0);
+    if (st == RR_OK && mode != ACT_SKIP) {
+        snprintf(fields, sizeof fields, "samples=%zu", *out ? (*out)->n : 0);
+        action_end(run, n, "record", fields);
+    }
     return st;
 }
 

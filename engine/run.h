@@ -20,6 +20,7 @@
 #include <stdio.h>
 
 #include "instrument.h"
+#include "journal.h"
 #include "recorder.h"
 #include "series.h"
 #include "status.h"
@@ -86,6 +87,7 @@ typedef struct rr_run {
     double paused_s;        /* total time spent paused */
 
     char specimen[128];     /* the specimen's id, "" if not named */
+    rr_journal journal;     /* actions, for recovery; replay when resuming */
 
     rr_step *timeline;
     size_t nsteps;
@@ -133,6 +135,9 @@ rr_status rr_run_hold(rr_run *run, double duration_s, const char *what);
 rr_status rr_run_set_temperature(rr_run *run, double T_K, double rate_K_per_min);
 rr_status rr_run_set_strain(rr_run *run, double strain);
 rr_status rr_run_oscillate(rr_run *run, double freq_Hz, double amplitude);
+rr_status rr_run_oscillation_off(rr_run *run);
+/* Waits (instrument time, at most timeout_s) for a dynamic measurement. */
+rr_status rr_run_measure_dynamic(rr_run *run, double timeout_s, rr_dynamic *out);
 
 /* A relaxation segment: starts sampling at rate_Hz, steps the strain, records
  * for duration_s after the step into *out (a new series, caller frees) and the

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "recover.h"
 #include "status.h"
 #include "yamlconf.h"
 
@@ -125,7 +126,11 @@ int rr_signal_main(int argc, char **argv)
     long pid = strtol(field(y, "pid"), NULL, 10);
     int running = strcmp(status, "running") == 0 && alive(pid);
     int code = RR_EXIT_OK;
-    if (!running) {
+    if (!running && !pause && strcmp(status, "running") == 0) {
+        /* The process is gone: recovery from the journal. */
+        rr_yaml_free(y);
+        return rr_recover(argv[1], 0);
+    } else if (!running) {
         fprintf(stderr, "relaxrun: %s: no run in progress (status: %s)\n", argv[1],
                 strcmp(status, "running") == 0 ? "interrupted" : status);
         code = RR_EXIT_USAGE;
