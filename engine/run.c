@@ -399,6 +399,7 @@ static rr_status pause_here(rr_run *run, double *target_s)
     rr_status st;
     double t_from, now;
     int policy = run->pause_policy ? run->pause_policy : RR_PAUSE_HOLD;
+    double end_before = run->target_end_s;
     double strain_before = run->strain_now;
     if ((st = rr_run_now(run, &t_from)) != RR_OK)
         return st;
@@ -422,7 +423,6 @@ static rr_status pause_here(rr_run *run, double *target_s)
         if ((st = rr_run_instrument(run, RR_CALL(run->in, set_strain, 0.0), "unloading for the pause")))
             goto out;
     }
-    double end_before = run->target_end_s;
     run->target_end_s = INFINITY; /* a held recording keeps its samples while paused */
     for (now = t_from; !resume_signal && !enter_pressed();) {
         /* Hardware waits a polling interval in advance(); a simulation is
