@@ -31,7 +31,9 @@ static int is_dir(const char *path)
 static int try_dir(rr_paths *p, const char *dir)
 {
     char probe[1200];
-    snprintf(probe, sizeof probe, "%s/scripts/relax.lua", dir);
+    if (strlen(dir) > sizeof p->datadir - 40)
+        return 0; /* too long for the paths derived from it */
+    snprintf(probe, sizeof probe, "%.1100s/scripts/relax.lua", dir);
     if (!is_file(probe))
         return 0;
     char *real = realpath(dir, NULL);

@@ -1,0 +1,102 @@
+/* loadcell.c - the load cell: stress from force and geometry (its range),
+ * white noise and slow zero drift from the simulator's own seeded generator
+ * (xoshiro256** seeded by splitmix64, so a seed gives the same data on
+ * every platform), and the thermocouple's noise. */
+#include <math.h>
+#include <stdint.h>
+
+#include "sim_internal.h"
+
+/* splitmix64 seeds xoshiro256**; our own so runs repeat on every libc. */
+static uint64_t splitmix64(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+static uint64_t xoshiro(sim *s)
+{
+    uint64_t *r = s->rng;
+    uint64_t res = rotl(r[1] * 5, 7) * 9, t = r[1] << 17;
+    r[2] ^= r[0];
+    r[3] ^= r[1];
+    r[1] ^= r[2];
+    r[0] ^= r[3];
+    r[2] ^= t;
+    r[3] = rotl(r[3], 45);
+    return res;
+}
+
+static double uniform(sim *s) { return (double)(xoshiro(s) >> 11) * 0x1.0p-53; }
+
+/* Standard normal deviate (Marsaglia polar method). */
+static double gauss(sim *s)
+{
+    if (s->have_spare) {
+        s->have_spare = false;
+        return s->spare;
+    }
+    double u, v, r;
+    do {
+        u = 2 * uniform(s) - 1;
+        v = 2 * uniform(s) - 1;
+        r = u * u + v * v;
+    } while (r >= 1 || r == 0);
+    double f = sqrt(-2 * log(r) / r);
+    s->spare = v * f;
+    s->have_spare = true;
+    return u * f;
+}
+
+void sim_noise_seed(sim *s, unsigned long seed)
+{
+    uint64_t x = seed;
+    for (int i = 0; i < 4; i++)
+        s->rng[i] = splitmix64(&x);
+    s->have_spare = false;
+}
+
+/* True stress in the sample (0 once broken). */
+static double true_stress(const sim *s) { return s->broken ? 0 : sim_material_sigma(s); }
+
+/* Stress per newton of force for the clamp and geometry (MPa/N). */
+static double MPa_per_N(const sim *s)
+{
+    const rr_geometry *g = &s->geom;
+    if (s->clamp == RR_CLAMP_SINGLE_CANTILEVER) /* sigma = 6 F L / (w t^2) */
+        return 6 * g->length_mm / (g->width_mm * g->thickness_mm * g->thickness_mm);
+    return 1 / (g->width_mm * g->thickness_mm); /* tension: F / A */
+}
+
+double sim_overload_limit_MPa(const sim *s)
+{
+    if (s->overload_MPa > 0)
+        return s->overload_MPa;
+    return s->p.load_cell_max_N * MPa_per_N(s);
+}
+
+/* Load cell reading: true stress + white noise + slow drift (an
+ * Ornstein-Uhlenbeck process, advanced exactly to time t). */
+double sim_measured_stress(sim *s)
+{
+    double v = true_stress(s);
+    if (!s->noise_on)
+        return v;
+    double dt = s->t - s->drift_t;
+    if (dt > 0) {
+        double a = exp(-dt / s->p.drift_tau_s);
+        s->drift = s->drift * a + s->p.drift_MPa * sqrt(1 - a * a) * gauss(s);
+        s->drift_t = s->t;
+    }
+    return v + s->drift + s->p.noise_MPa * gauss(s);
+}
+
+double sim_measured_temp(sim *s)
+{
+    double T = s->fur.T_s;
+    return s->noise_on ? T + s->p.temp_noise_K * gauss(s) : T;
+}
