@@ -33,7 +33,8 @@ void rr_journal_write(rr_journal *j, const char *what, unsigned long n, const ch
         return;
     fprintf(j->f, "%s %lu %s t=%.6f%s%s\n", what, n, kind, t_s, *fields ? " " : "", fields);
     fflush(j->f);
-    fdatasync(fileno(j->f)); /* a journal line survives a power loss */
+    if (j->durable)
+        fdatasync(fileno(j->f)); /* a journal line survives a power loss */
 }
 
 /* The value of key=... in a line (numbers), or def. */

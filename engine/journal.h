@@ -38,6 +38,7 @@ typedef struct rr_action {
 
 typedef struct rr_journal {
     FILE *f;               /* NULL: no journal (dry runs, analysis) */
+    bool durable;          /* fdatasync each line (real instruments) */
     unsigned long n;       /* actions so far */
     rr_action *replay;     /* resuming: the journal read back (owned) */
     size_t nreplay;

@@ -380,6 +380,8 @@ static int execute(const job *j, int argc, char **argv)
     run.dry_run = j->dry_run;
     if (o->specimen)
         snprintf(run.specimen, sizeof run.specimen, "%s", o->specimen);
+    rr_recorder_set_durable(rec, !in->virtual_time);
+    run.journal.durable = !in->virtual_time;
     if (!j->dry_run && rr_journal_open(&run.journal, rr_recorder_dir(rec)) != RR_OK)
         rr_run_fail(&run, RR_END_OUTPUT_ERROR, "cannot write %s/journal.log", rr_recorder_dir(rec));
     if (o->pause_policy >= 0) {

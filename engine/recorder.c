@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +69,7 @@ struct rr_recorder {
 
     FILE *events;
     FILE *csv; /* current segment */
+    bool durable; /* fsync files (real instruments: survive a power loss) */
     size_t total_samples;
 };
 
@@ -441,14 +443,57 @@ rr_status rr_recorder_segment_adopt(rr_recorder *r, const char *label, const cha
     return RR_OK;
 }
 
+/* v with a fixed number of decimals at p; returns the end.  Much faster
+ * than printf, which dominated the cost of a simulated run; falls back to
+ * it for values too large for 64-bit fixed point. */
+static char *put_fixed(char *p, double v, int decimals)
+{
+    static const double scale[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10};
+    double a = fabs(v) * scale[decimals];
+    if (!(a < 9e15))
+        return p + sprintf(p, "%.*f", decimals, v);
+    unsigned long long q = (unsigned long long)(a + 0.5);
+    if (v < 0 && q)
+        *p++ = '-';
+    char digits[32];
+    int n = 0;
+    do {
+        digits[n++] = (char)('0' + q % 10);
+        q /= 10;
+    } while (q || n <= decimals);
+    while (n > decimals)
+        *p++ = digits[--n];
+    if (decimals) {
+        *p++ = '.';
+        while (n > 0)
+            *p++ = digits[--n];
+    }
+    return p;
+}
+
+void rr_recorder_set_durable(rr_recorder *r, bool durable) { r->durable = durable; }
+
 rr_status rr_recorder_samples(rr_recorder *r, const rr_sample *x, size_t n)
 {
     if (!r->csv || n == 0)
         return RR_OK;
     segment *s = &r->segments[r->nsegments - 1];
-    for (size_t i = 0; i < n; i++)
-        fprintf(r->csv, "%.6f,%.6f,%.4f,%.9g,%.9g\n", x[i].t_s,
-                x[i].t_s - s->t0_s, x[i].temp_K, x[i].strain, x[i].stress_MPa);
+    char line[256];
+    for (size_t i = 0; i < n; i++) {
+        /* time_s, step_time_s: 1 us; temperature_K: 0.1 mK; strain: 1e-10;
+         * stress_MPa: 1e-7 MPa (4e-10 of 240 MPa). */
+        char *p = put_fixed(line, x[i].t_s, 6);
+        *p++ = ',';
+        p = put_fixed(p, x[i].t_s - s->t0_s, 6);
+        *p++ = ',';
+        p = put_fixed(p, x[i].temp_K, 4);
+        *p++ = ',';
+        p = put_fixed(p, x[i].strain, 10);
+        *p++ = ',';
+        p = put_fixed(p, x[i].stress_MPa, 7);
+        *p++ = '\n';
+        fwrite(line, 1, (size_t)(p - line), r->csv);
+    }
     s->samples += n;
     r->total_samples += n;
     /* Hand the batch to the kernel: a killed process keeps it. */
@@ -462,7 +507,7 @@ rr_status rr_recorder_segment_end(rr_recorder *r)
     if (!r->csv)
         return RR_OK;
     rr_status st = RR_OK;
-    if (fflush(r->csv) != 0 || fsync(fileno(r->csv)) != 0)
+    if (fflush(r->csv) != 0 || (r->durable && fsync(fileno(r->csv)) != 0))
         st = RR_ERR_IO;
     if (fclose(r->csv) != 0)
         st = RR_ERR_IO;
@@ -778,7 +823,7 @@ rr_status rr_recorder_write_manifest(rr_recorder *r)
     if (!f)
         return RR_ERR_IO;
     write_manifest_body(r, f);
-    int bad = fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0;
+    int bad = fflush(f) != 0 || ferror(f) || (r->durable && fsync(fileno(f)) != 0);
     if (fclose(f) != 0 || bad) {
         unlink(tmp);
         return RR_ERR_IO;
@@ -787,7 +832,7 @@ rr_status rr_recorder_write_manifest(rr_recorder *r)
         unlink(tmp);
         return RR_ERR_IO;
     }
-    int dfd = open(r->dir, O_RDONLY);
+    int dfd = r->durable ? open(r->dir, O_RDONLY) : -1;
     if (dfd >= 0) {
         fsync(dfd);
         close(dfd);

@@ -57,6 +57,10 @@ rr_status rr_recorder_open(const char *dir, const char *protocol_name,
 rr_status rr_recorder_reopen(const char *dir, const char *started, rr_recorder **out,
                              char *err, size_t errlen);
 void rr_recorder_free(rr_recorder *r); /* closes files; NULL-safe */
+/* Durable: fsync segment files and the manifest, so they survive a power
+ * loss (real instruments).  Without it (simulations) data still survives
+ * the process being killed: every batch is handed to the kernel. */
+void rr_recorder_set_durable(rr_recorder *r, bool durable);
 const char *rr_recorder_dir(const rr_recorder *r);
 
 /* Manifest fields (strings are copied). */

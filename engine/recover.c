@@ -168,6 +168,8 @@ int rr_recover(const char *dir, int verbosity)
     run.journal.replay = acts;
     run.journal.nreplay = nacts;
     acts = NULL; /* owned by the journal now */
+    rr_recorder_set_durable(rec, !in->virtual_time);
+    run.journal.durable = !in->virtual_time;
     rr_journal_open(&run.journal, dir);
     rr_run_event(&run, "INFO", "resuming after an interruption: %zu actions in the journal",
                  run.journal.nreplay);

@@ -226,7 +226,16 @@ TEST(recorder_writes_run_directory)
     /* Written as they arrive: on disk before the segment ends. */
     snprintf(path, sizeof path, "%s/segments/001-stage_1.csv", dir);
     CHECK(count_lines(path) == 3);
-    CHECK(file_has(path, "100.500000,0.500000,315.0000,0.006,239.9\n"));
+    CHECK(file_has(path, "100.500000,0.500000,315.0000,0.0060000000,239.9000000\n"));
+    /* Fixed-point formatting: signs, rounding, a zero that is not negative. */
+    rr_sample odd[3] = {{101.25, 295.00004, -0.006, -240.00000005},
+                        {101.3, 1e20, 0, -0.00000004},
+                        {101.35, 315, 1e-12, 0.99999996}};
+    CHECK(rr_recorder_samples(r, odd, 3) == RR_OK);
+    snprintf(path, sizeof path, "%s/segments/001-stage_1.csv", dir);
+    CHECK(file_has(path, "101.250000,1.250000,295.0000,-0.0060000000,-240.0000001\n"));
+    CHECK(file_has(path, "101.300000,1.300000,100000000000000000000.0000,0.0000000000,0.0000000\n"));
+    CHECK(file_has(path, "101.350000,1.350000,315.0000,0.0000000000,1.0000000\n"));
     CHECK(rr_recorder_result_number(r, "tau_1", 21.5, "s", "with, a comma") == RR_OK);
     CHECK(rr_recorder_result_text(r, "verdict", "two-step", "shape") == RR_OK);
     CHECK(rr_recorder_finish(r, RR_END_INSTRUMENT_FAILURE, "link \"lost\"") == RR_OK);
@@ -234,7 +243,7 @@ TEST(recorder_writes_run_directory)
     snprintf(path, sizeof path, "%s/manifest.yaml", dir);
     CHECK(file_has(path, "status: \"instrument_failure\""));
     CHECK(file_has(path, "message: \"link \\\"lost\\\"\""));
-    CHECK(file_has(path, "samples: 2\n    complete: true"));
+    CHECK(file_has(path, "samples: 5\n    complete: true"));
     snprintf(path, sizeof path, "%s/results.csv", dir);
     CHECK(file_has(path, "tau_1,21.5,s,\"with, a comma\"\n"));
     /* The manifest is valid YAML. */
