@@ -7,7 +7,8 @@
 -- errors, the two-step verdict) and the peaks of -d(sigma/sigma0)/d ln t;
 -- with three or more two-step files at different temperatures, the
 -- Arrhenius fit of tau_1.  The results go to the run directory (results.csv,
--- tables/twostep.csv) as well as to the terminal.
+-- tables/twostep.csv) as well as to the terminal; called from Lua, it
+-- returns { files = { {file, T_K, fit, deriv}, ... }, arrhenius = ... }.
 local relax = require "relax"
 local an = relax.analysis
 
@@ -22,7 +23,7 @@ for _, a in ipairs { ... } do
 end
 if #files == 0 then error("usage: relaxrun analyze [t_min_s=S] [t_max_s=S] FILE.csv ...", 0) end
 
-local rows, Ts, taus = {}, {}, {}
+local rows, Ts, taus, results = {}, {}, {}, { files = {} }
 print(string.format("%-28s %8s %10s %9s %10s %7s %7s  %s", "file", "T_K", "tau_1_s",
   "se_tau_1", "tau_2_s", "a1", "a2", "verdict"))
 for i, path in ipairs(files) do
@@ -43,6 +44,7 @@ for i, path in ipairs(files) do
   relax.report("tau_1_file" .. i, r.tau_1_s, "s", "tau_1 of the two-step fit of " .. path)
   relax.report("verdict_file" .. i, r.verdict, "two-step or single-step: " .. path)
   rows[#rows + 1] = { T_K, r.tau_1_s, r.se_tau_1_s, r.tau_2_s, r.a1, r.a2, r.two_step and 1 or 0 }
+  results.files[i] = { file = path, T_K = T_K, fit = r, deriv = d }
   if r.two_step and T_K == T_K then
     Ts[#Ts + 1], taus[#taus + 1] = T_K, r.tau_1_s
   end
@@ -51,6 +53,7 @@ relax.table("twostep", { "temperature_K", "tau_1_s", "se_tau_1_s", "tau_2_s", "a
   "two_step" }, rows)
 if #Ts >= 3 then
   local arr = an.arrhenius { T_K = Ts, tau_s = taus }
+  results.arrhenius = arr
   print(string.format("Arrhenius of tau_1 over %d two-step files: E = %.2f +- %.2f kJ/mol, "
     .. "ln(tau0/s) = %.2f +- %.2f (correlation %.4f)", #Ts, arr.E_kJ_per_mol,
     arr.se_E_kJ_per_mol, arr.ln_tau0, arr.se_ln_tau0, arr.corr))
@@ -59,3 +62,4 @@ if #Ts >= 3 then
   relax.plot { kind = "arrhenius", table = "twostep", x = "temperature_K", y = "tau_1_s",
                title = "tau_1 against 1000/T" }
 end
+return results
