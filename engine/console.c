@@ -263,12 +263,8 @@ int rr_console_main(int argc, char **argv)
     }
     write_history(history_path);
     rr_host_close(h);
-    rr_run_safe_state(&run);
-    rr_end end = run.failure == RR_END_RUNNING ? RR_END_COMPLETE : run.failure;
-    rr_recorder_finish(rec, end, end == RR_END_COMPLETE ? NULL : run.message);
-    rr_run_write_timeline(&run);
-    if (end != RR_END_COMPLETE)
-        fprintf(stderr, "relaxrun: %s\n", run.message);
+    /* Whatever happened: the instrument to its safe state, then the data. */
+    rr_end end = rr_run_close(&run);
     int code = rr_end_exit_code(end);
     rr_run_release(&run);
     rr_recorder_free(rec);

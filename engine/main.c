@@ -421,20 +421,16 @@ static int execute(const job *j, int argc, char **argv)
     }
 
     /* Whatever happened: the instrument to its safe state, then the data. */
-    rr_run_safe_state(&run);
-    rr_end end = run.failure == RR_END_RUNNING ? RR_END_COMPLETE : run.failure;
-    rr_recorder_finish(rec, end, end == RR_END_COMPLETE ? NULL : run.message);
-    rr_run_write_timeline(&run);
+    rr_end end = rr_run_close(&run);
     /* Plots and the HTML report: never a reason for the run to fail. */
-    if (!j->quiet_plan && !o->no_report && rr_report_write(rr_recorder_dir(rec), j->verbosity, err, sizeof err) != RR_OK)
+    if (!j->quiet_plan && !o->no_report &&
+        rr_report_write(rr_recorder_dir(rec), j->verbosity, err, sizeof err) != RR_OK)
         fprintf(stderr, "relaxrun: report: %s\n", err);
     if (run.specimen[0] && !j->dry_run &&
         rr_specimen_record(run.specimen, &run, rr_recorder_dir(rec), j->protocol,
                            rr_end_word(end), err, sizeof err) != RR_OK)
         fprintf(stderr, "relaxrun: specimen history not written: %s\n", err);
     int code = rr_end_exit_code(end);
-    if (end != RR_END_COMPLETE)
-        fprintf(stderr, "relaxrun: %s\n", run.message);
     if (j->dry_run && j->verbosity >= 0) {
         printf("dry run of %s (virtual time, on the simulator)\n", j->protocol);
         rr_run_print_timeline(&run, stdout);

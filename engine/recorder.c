@@ -381,24 +381,21 @@ rr_status rr_recorder_copy(rr_recorder *r, const char *path, const char *subdir)
 
 /* --- segments --------------------------------------------------------- */
 
-rr_status rr_recorder_segment_begin(rr_recorder *r, const char *label,
-                                    const char *kind, double t0_s,
-                                    double strain, double temp_K)
+/* Registers the next segment: its file is segments/NNN-LABEL.csv; path
+ * receives the full path. */
+static segment *next_segment(rr_recorder *r, const char *label, const char *kind,
+                             double t0_s, double strain, double temp_K, char *path,
+                             size_t len)
 {
     if (r->csv)
         rr_recorder_segment_end(r);
     if (grow((void **)&r->segments, r->nsegments, sizeof *r->segments))
-        return RR_ERR_NOMEM;
-    char safe[80], rel[128], path[1200];
+        return NULL;
+    char safe[80], rel[128];
     file_safe(label && *label ? label : kind, safe, sizeof safe);
     snprintf(rel, sizeof rel, "segments/%03zu-%s.csv", r->nsegments + 1, safe);
-    snprintf(path, sizeof path, "%s/%s", r->dir, rel);
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return RR_ERR_IO;
-    fputs(RR_SEGMENT_CSV_HEADER "\n", f);
-    fflush(f);
-    segment *s = &r->segments[r->nsegments++];
+    snprintf(path, len, "%s/%s", r->dir, rel);
+    segment *s = &r->segments[r->nsegments];
     memset(s, 0, sizeof *s);
     s->file = dupstr(rel);
     s->label = dupstr(label);
@@ -406,8 +403,28 @@ rr_status rr_recorder_segment_begin(rr_recorder *r, const char *label,
     s->t0_s = t0_s;
     s->strain = strain;
     s->temp_K = temp_K;
-    s->samples = 0;
+    return s;
+}
+
+rr_status rr_recorder_segment_begin(rr_recorder *r, const char *label,
+                                    const char *kind, double t0_s,
+                                    double strain, double temp_K)
+{
+    char path[1200];
+    segment *s = next_segment(r, label, kind, t0_s, strain, temp_K, path, sizeof path);
+    if (!s)
+        return RR_ERR_NOMEM;
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        free(s->file);
+        free(s->label);
+        free(s->kind);
+        return RR_ERR_IO;
+    }
+    fputs(RR_SEGMENT_CSV_HEADER "\n", f);
+    fflush(f);
     s->open = true;
+    r->nsegments++;
     r->csv = f;
     return rr_recorder_write_manifest(r);
 }
@@ -416,29 +433,18 @@ rr_status rr_recorder_segment_adopt(rr_recorder *r, const char *label, const cha
                                     double t0_s, double strain, double temp_K,
                                     size_t samples, bool append, char *path, size_t len)
 {
-    if (r->csv)
-        rr_recorder_segment_end(r);
-    if (grow((void **)&r->segments, r->nsegments, sizeof *r->segments))
+    segment *s = next_segment(r, label, kind, t0_s, strain, temp_K, path, len);
+    if (!s)
         return RR_ERR_NOMEM;
-    char safe[80], rel[128];
-    file_safe(label && *label ? label : kind, safe, sizeof safe);
-    snprintf(rel, sizeof rel, "segments/%03zu-%s.csv", r->nsegments + 1, safe);
-    snprintf(path, len, "%s/%s", r->dir, rel);
-    if (append) {
-        r->csv = fopen(path, "a");
-        if (!r->csv)
-            return RR_ERR_IO;
+    if (append && !(r->csv = fopen(path, "a"))) {
+        free(s->file);
+        free(s->label);
+        free(s->kind);
+        return RR_ERR_IO;
     }
-    segment *s = &r->segments[r->nsegments++];
-    memset(s, 0, sizeof *s);
-    s->file = dupstr(rel);
-    s->label = dupstr(label);
-    s->kind = dupstr(kind);
-    s->t0_s = t0_s;
-    s->strain = strain;
-    s->temp_K = temp_K;
     s->samples = samples;
     s->open = append;
+    r->nsegments++;
     r->total_samples += samples;
     return RR_OK;
 }

@@ -179,12 +179,8 @@ int rr_recover(const char *dir, int verbosity)
     rr_host_options ho = {.protocol_path = protocol, .scripts_dir = paths.scripts_dir,
                           .memory_limit_bytes = (size_t)2048 * 1048576, .watchdog_s = 60};
     rr_host_run(&run, &ho);
-    rr_run_safe_state(&run);
-    rr_end end = run.failure == RR_END_RUNNING ? RR_END_COMPLETE : run.failure;
-    rr_recorder_finish(rec, end, end == RR_END_COMPLETE ? NULL : run.message);
-    rr_run_write_timeline(&run);
-    if (end != RR_END_COMPLETE)
-        fprintf(stderr, "relaxrun: %s\n", run.message);
+    /* Whatever happened: the instrument to its safe state, then the data. */
+    rr_end end = rr_run_close(&run);
     if (rr_report_write(dir, verbosity, err, sizeof err) != RR_OK)
         fprintf(stderr, "relaxrun: report: %s\n", err);
     if (verbosity >= 0)

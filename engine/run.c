@@ -934,6 +934,17 @@ rr_status rr_run_relaxation(rr_run *run, double strain, double duration_s,
     return st;
 }
 
+rr_end rr_run_close(rr_run *run)
+{
+    rr_run_safe_state(run);
+    rr_end end = run->failure == RR_END_RUNNING ? RR_END_COMPLETE : run->failure;
+    rr_recorder_finish(run->rec, end, end == RR_END_COMPLETE ? NULL : run->message);
+    rr_run_write_timeline(run);
+    if (end != RR_END_COMPLETE)
+        fprintf(stderr, "relaxrun: %s\n", run->message);
+    return end;
+}
+
 rr_status rr_run_safe_state(rr_run *run)
 {
     if (run->plan && run->verbosity >= 0 && run->progress_wall_s > 0 && isatty(STDERR_FILENO))

@@ -146,6 +146,10 @@ rr_status rr_run_relaxation(rr_run *run, double strain, double duration_s,
                             double rate_Hz, const char *label,
                             rr_series **out);
 
+/* Ends a run: the safe state, then how it ended in the manifest, the
+ * timeline, and the failure on stderr.  Returns how it ended. */
+rr_end rr_run_close(rr_run *run);
+
 /* Drives the instrument to its safe state (strain 0, oscillation off,
  * acquisition stopped, heater standby), keeping any samples still buffered. */
 rr_status rr_run_safe_state(rr_run *run);
