@@ -37,6 +37,7 @@
 static const char usage_text[] =
     "usage: relaxrun [options] PROTOCOL.lua [name=value ...]\n"
     "       relaxrun emulate (--tcp HOST:PORT | --pty LINK) [--speed X] [--seed N] [-I sim:PRESET]\n"
+    "                        [--no-noise] [--fault KIND[@T]] [--late-s S] [--log FILE]\n"
     "       relaxrun ports\n"
     "       relaxrun status RUNDIR    how a run ended, or that it was interrupted\n"
     "       relaxrun pause RUNDIR | resume RUNDIR   pause or resume a run in progress\n"
@@ -536,8 +537,12 @@ static int run_jobs(job *jp, int argc, char **argv, const options *o)
 
 int main(int argc, char **argv)
 {
-    if (argc > 1 && strcmp(argv[1], "emulate") == 0)
+    if (argc > 1 && strcmp(argv[1], "emulate") == 0) {
+        rr_paths paths; /* so that an installed emulator finds its presets */
+        if (rr_paths_resolve(&paths) == RR_OK)
+            setenv("RELAXRUN_PRESETS_DIR", paths.presets_dir, 0);
         return rr_emulate_main(argc - 1, argv + 1);
+    }
     if (argc > 1 && strcmp(argv[1], "ports") == 0)
         return rr_ports_main(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "status") == 0)

@@ -280,37 +280,37 @@ rr_status rr_run_init(rr_run *run, rr_instrument *in, rr_recorder *rec)
 static rr_status drain(rr_run *run)
 {
     rr_sample buf[1024];
+    const size_t cap = sizeof buf / sizeof buf[0];
     for (;;) {
-        size_t n = 0;
-        rr_status st = RR_CALL(run->in, acq_read, buf, sizeof buf / sizeof buf[0], &n);
+        size_t got = 0;
+        rr_status st = RR_CALL(run->in, acq_read, buf, cap, &got);
         if (st != RR_OK)
             return rr_run_instrument(run, st, "reading samples");
-        if (n == 0)
+        if (got == 0)
             return RR_OK;
-        run->last_temp_K = buf[n - 1].temp_K;
-        run->last_stress_MPa = buf[n - 1].stress_MPa;
-        if (!run->target)
+        run->last_temp_K = buf[got - 1].temp_K;
+        run->last_stress_MPa = buf[got - 1].stress_MPa;
+        if (!run->segment_open)
             continue; /* not recording: samples between segments are dropped */
-        /* Only the segment's window: a real-time instrument may hand over a
-         * sample or two past its end before acquisition stops. */
-        size_t first = 0, last = n;
-        double after = run->target->n ? run->target->t0_s + run->target->t_s[run->target->n - 1]
-                                      : run->target_t0_s - 1e-9;
-        while (first < n && buf[first].t_s < run->target_t0_s - 1e-9)
+        /* Only the segment's window (a real-time instrument may hand over a
+         * sample or two past its end before acquisition stops), and nothing
+         * already on disk (a resumed recording). */
+        size_t first = 0, last = got;
+        while (first < last && (buf[first].t_s < run->target_t0_s - 1e-9 ||
+                                buf[first].t_s <= run->last_written_s + 1e-9))
             first++;
-        while (first < n && run->target->n && buf[first].t_s <= after + 1e-9)
-            first++; /* already on disk (a resumed recording) */
         while (last > first && buf[last - 1].t_s > run->target_end_s + 1e-9)
             last--;
-        n = last;
-        for (size_t i = first; i < n; i++)
+        for (size_t i = first; run->target && i < last; i++)
             if (rr_series_append(run->target, &buf[i]) != RR_OK)
                 return rr_run_fail(run, RR_END_INTERNAL_ERROR, "out of memory while recording");
-        if (rr_recorder_samples(run->rec, buf + first, n - first) != RR_OK)
+        if (rr_recorder_samples(run->rec, buf + first, last - first) != RR_OK)
             return rr_run_fail(run, RR_END_OUTPUT_ERROR,
                                "cannot write samples to %s (disk full?)",
                                rr_recorder_dir(run->rec));
-        if (last < sizeof buf / sizeof buf[0])
+        if (last > first)
+            run->last_written_s = buf[last - 1].t_s;
+        if (got < cap)
             return RR_OK;
     }
 }
@@ -810,6 +810,8 @@ static rr_status record_until(rr_run *run, double t0, double duration_s, rr_seri
     run->target = out;
     run->target_t0_s = t0;
     run->target_end_s = t0 + duration_s;
+    run->last_written_s = out->n ? t0 + out->t_s[out->n - 1] : -INFINITY;
+    run->segment_open = true;
     run->recording = true;
     rr_status st = rr_run_advance_to(run, t0 + duration_s);
     run->recording = false;
@@ -817,7 +819,10 @@ static rr_status record_until(rr_run *run, double t0, double duration_s, rr_seri
         st = rr_run_instrument(run, RR_CALL0(run->in, acq_stop), "stopping acquisition");
     if (st == RR_OK)
         st = drain(run);
-    run->target = NULL;
+    run->target = NULL; /* the caller owns the series */
+    if (st != RR_OK && st != RR_ERR_INTERRUPTED)
+        return st; /* the segment stays open: the safe state keeps what is left */
+    run->segment_open = false;
     if (rr_recorder_segment_end(run->rec) != RR_OK && st == RR_OK)
         st = rr_run_fail(run, RR_END_OUTPUT_ERROR, "cannot close the segment file (disk full?)");
     return st;
@@ -949,10 +954,10 @@ rr_status rr_run_safe_state(rr_run *run)
 {
     if (run->plan && run->verbosity >= 0 && run->progress_wall_s > 0 && isatty(STDERR_FILENO))
         fputc('\n', stderr);
-    /* Keep what the instrument still holds for the open segment. */
-    if (run->target && run->failure != RR_END_INSTRUMENT_FAILURE)
+    /* Keep what the instrument still holds for the open segment, whatever
+     * the failure: a driver's acq_read is safe after any of them. */
+    if (run->segment_open)
         drain(run);
-    run->target = NULL;
     rr_status st = RR_CALL0(run->in, reset);
     if (st != RR_OK) {
         /* The steps of *RST one by one: whatever still works. */
@@ -965,6 +970,9 @@ rr_status rr_run_safe_state(rr_run *run)
         if (run->in->ops->heater_standby)
             run->in->ops->heater_standby(run->in->ctx);
     }
+    if (run->segment_open)
+        drain(run); /* what the reset fetched from the device before *RST */
+    run->segment_open = false;
     rr_recorder_event(run->rec, 0, st == RR_OK ? "INFO" : "ERROR",
                       st == RR_OK ? "safe state reached (strain 0, oscillation off, heater standby)"
                                   : "safe state: reset failed, tried each step");

@@ -62,6 +62,8 @@ typedef struct rr_run {
     rr_series *target;       /* samples of the current segment go here */
     double target_t0_s;      /* instrument time of the segment's origin */
     double target_end_s;     /* and of its end: later samples are not its own */
+    double last_written_s;   /* the last sample on disk in the open segment */
+    bool segment_open;       /* samples go to the recorder's open segment */
 
     rr_end failure;          /* RR_END_RUNNING while all is well */
     char message[2048];      /* why the run ended, when it failed */

@@ -1,25 +1,967 @@
-/* linedma.c - placeholder until the line-protocol driver lands. */
+/* linedma.c - the DMA line protocol v1.1 driver behind the instrument
+ * vtable, and the replay instrument that plays a transcript back through the
+ * same protocol code.
+ *
+ * Each vtable callback is one command (osc_set is two, advance and
+ * acq_stop poll the sample buffer).  The exchange rules:
+ *  - every command line gets exactly one answer line;
+ *  - a query that times out or gets garbage is retried once, after the line
+ *    is drained (a late answer that arrives while draining is accepted);
+ *  - a set command is never retried: its failure is reported;
+ *  - once the link is lost (closed, port error, silence after a retry) every
+ *    call fails at once with RR_ERR_LINK, except reset(), which reconnects
+ *    once to reach the safe state.
+ * Every line sent and received, timeouts and link failures go to the
+ * transcript (transcript.h); the replay reads the same records back.
+ */
+#include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "instrument.h"
+#include "linedma/lineproto.h"
+#include "linedma/transcript.h"
+#include "linedma/transport.h"
+
+#define POLL_INTERVAL_S 0.1  /* longest wait inside advance() */
+#define DATA_BATCH 1000      /* samples asked per ACQ:DATA? */
+#define DRAIN_QUIET_S 0.1    /* the line is resynchronised after this silence */
+#define MAX_ANSWER 4000000   /* bytes; a longer "line" is garbage */
+
+/* One replay record, held in memory. */
+typedef struct replay_rec {
+    char dir;
+    int lineno;
+    char *payload;
+    size_t len;
+} replay_rec;
+
+typedef struct dev {
+    /* live: a byte link; replay: records */
+    rr_link *link;
+    rr_conn conn;
+    replay_rec *rec;
+    size_t nrec, irec;
+    char replay_path[512];
+    bool replay_broken;
+
+    rr_transcript *tr;
+    char *rx;              /* bytes received, not yet a full line */
+    size_t rx_len, rx_cap;
+    char *line;            /* the last line received (NUL-terminated) */
+    size_t line_len, line_cap;
+
+    double timeout_s, rst_timeout_s;
+    bool link_dead, timed_out; /* timed_out: the last exchange got no answer */
+    char link_reason[300];     /* why the link failed (live or replayed) */
+    char err[600];
+
+    /* acquisition */
+    rr_sample *q;          /* local FIFO of fetched samples (ring) */
+    size_t q_head, q_len, q_cap;
+    rr_sample *scratch;    /* one ACQ:DATA? answer */
+    bool sampling, fetch_pending;
+    double acq_rate_Hz;
+
+    /* device clock as seen from the host */
+    bool have_time;
+    double dev_t_s, wall_t_s, rate; /* device seconds per wall second */
+    unsigned latched_bits;          /* overflow seen inside advance() */
+    bool fault_pending;             /* a STAT? fault to report next advance() */
+    bool real_time;
+} dev;
+
+static void seterr(dev *d, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(d->err, sizeof d->err, fmt, ap);
+    va_end(ap);
+}
+
+/* ---- line I/O: live link or replay ------------------------------------ */
+
+static rr_status io_send(dev *d, const char *cmd)
+{
+    size_t len = strlen(cmd);
+    if (d->rec) {
+        while (d->irec < d->nrec && d->rec[d->irec].dir == '!' &&
+               strncmp(d->rec[d->irec].payload, "note", 4) == 0)
+            d->irec++;
+        rr_transcript_record(d->tr, '>', cmd, len); /* the replay's own record */
+        if (d->irec >= d->nrec) {
+            seterr(d, "replay %s: the transcript ends, but the run sends '%s'",
+                   d->replay_path, cmd);
+            d->replay_broken = true;
+            return RR_ERR_LINK;
+        }
+        replay_rec *r = &d->rec[d->irec];
+        if (r->dir != '>' || r->len != len || memcmp(r->payload, cmd, len) != 0) {
+            seterr(d, "replay %s:%d: mismatch: the run sends '%s' but the transcript %s '%s'",
+                   d->replay_path, r->lineno, cmd,
+                   r->dir == '>' ? "sent" : r->dir == '<' ? "received" : "has",
+                   r->payload);
+            d->replay_broken = true;
+            return RR_ERR_PARSE;
+        }
+        d->irec++;
+        return RR_OK;
+    }
+    rr_transcript_record(d->tr, '>', cmd, len);
+    char buf[RR_LP_MAX_LINE + 8];
+    snprintf(buf, sizeof buf, "%s\n", cmd);
+    rr_status st = rr_link_write(d->link, buf, len + 1, d->timeout_s);
+    if (st != RR_OK) {
+        /* Recorded like a failed read, so a replay gives the same message. */
+        char msg[400];
+        snprintf(d->link_reason, sizeof d->link_reason, "%s", rr_link_error(d->link));
+        snprintf(msg, sizeof msg, "link %s", d->link_reason);
+        rr_transcript_record(d->tr, '!', msg, strlen(msg));
+        seterr(d, "connection lost during '%s' (%s)", cmd, d->link_reason);
+        d->link_dead = true;
+        return RR_ERR_LINK;
+    }
+    return st;
+}
+
+static rr_status keep_line(dev *d, const char *s, size_t n)
+{
+    if (n + 1 > d->line_cap) {
+        char *p = realloc(d->line, n + 1);
+        if (!p)
+            return RR_ERR_NOMEM;
+        d->line = p;
+        d->line_cap = n + 1;
+    }
+    memcpy(d->line, s, n);
+    d->line[n] = '\0';
+    d->line_len = n;
+    return RR_OK;
+}
+
+/* Receives one line into d->line, waiting at most timeout_s of silence.
+ * RR_OK, RR_ERR_TIMEOUT or RR_ERR_LINK. */
+static rr_status io_recv(dev *d, double timeout_s)
+{
+    if (d->rec) {
+        while (d->irec < d->nrec && d->rec[d->irec].dir == '!' &&
+               strncmp(d->rec[d->irec].payload, "note", 4) == 0)
+            d->irec++;
+        if (d->irec >= d->nrec) {
+            seterr(d, "replay %s: the transcript ends while the run waits for an answer",
+                   d->replay_path);
+            d->replay_broken = true;
+            return RR_ERR_LINK;
+        }
+        replay_rec *r = &d->rec[d->irec];
+        if (r->dir == '>') {
+            seterr(d, "replay %s:%d: mismatch: the run waits for an answer but the "
+                   "transcript sends '%s'", d->replay_path, r->lineno, r->payload);
+            d->replay_broken = true;
+            return RR_ERR_PARSE;
+        }
+        d->irec++;
+        rr_transcript_record(d->tr, r->dir, r->payload, r->len);
+        if (r->dir == '<')
+            return keep_line(d, r->payload, r->len);
+        if (strncmp(r->payload, "timeout", 7) == 0)
+            return RR_ERR_TIMEOUT;
+        /* "link REASON": the live run lost its link here */
+        snprintf(d->link_reason, sizeof d->link_reason, "%s",
+                 strncmp(r->payload, "link ", 5) == 0 ? r->payload + 5 : r->payload);
+        seterr(d, "%s", d->link_reason);
+        d->link_dead = true; /* as the live run's was: nothing more is sent */
+        return RR_ERR_LINK;
+    }
+    double deadline = rr_mono_s() + timeout_s;
+    for (;;) {
+        char *nl = d->rx_len ? memchr(d->rx, '\n', d->rx_len) : NULL;
+        if (nl) {
+            size_t n = (size_t)(nl - d->rx);
+            size_t keep = n;
+            if (keep && d->rx[keep - 1] == '\r')
+                keep--;
+            rr_status st = keep_line(d, d->rx, keep);
+            memmove(d->rx, nl + 1, d->rx_len - n - 1);
+            d->rx_len -= n + 1;
+            if (st != RR_OK)
+                return st;
+            rr_transcript_record(d->tr, '<', d->line, d->line_len);
+            return RR_OK;
+        }
+        if (d->rx_len >= MAX_ANSWER) {
+            /* Not a line the protocol could send: hand it over as garbage. */
+            rr_status st = keep_line(d, d->rx, 200);
+            d->rx_len = 0;
+            rr_transcript_record(d->tr, '<', d->line, d->line_len);
+            return st;
+        }
+        if (d->rx_cap - d->rx_len < 65536) {
+            size_t cap = d->rx_cap ? d->rx_cap * 2 : 131072;
+            char *p = realloc(d->rx, cap);
+            if (!p)
+                return RR_ERR_NOMEM;
+            d->rx = p;
+            d->rx_cap = cap;
+        }
+        double left = deadline - rr_mono_s();
+        if (left <= 0) {
+            rr_transcript_record(d->tr, '!', "timeout", 7);
+            return RR_ERR_TIMEOUT;
+        }
+        size_t got;
+        rr_status st = rr_link_read(d->link, d->rx + d->rx_len, d->rx_cap - d->rx_len,
+                                    left, &got);
+        if (st == RR_OK) {
+            /* The timeout is for silence: a long answer (1000 samples is
+             * ~45 kB, 4 s at 115200 baud) may take longer as a whole. */
+            d->rx_len += got;
+            deadline = rr_mono_s() + timeout_s;
+            continue;
+        }
+        if (st == RR_ERR_TIMEOUT) {
+            rr_transcript_record(d->tr, '!', "timeout", 7);
+            return st;
+        }
+        char msg[400];
+        snprintf(d->link_reason, sizeof d->link_reason, "%s", rr_link_error(d->link));
+        snprintf(msg, sizeof msg, "link %s", d->link_reason);
+        rr_transcript_record(d->tr, '!', msg, strlen(msg));
+        seterr(d, "%s", d->link_reason);
+        d->link_dead = true;
+        return RR_ERR_LINK;
+    }
+}
+
+/* Resynchronises the line: waits up to first_wait_s for a (late) line, then
+ * reads on until DRAIN_QUIET_S of silence.  Returns true when the first line
+ * that arrived is left in d->line. */
+static bool drain(dev *d, double first_wait_s)
+{
+    bool first = false, any = false;
+    char *saved = NULL;
+    size_t saved_len = 0;
+    for (int i = 0; i < 1000; i++) {
+        rr_status st = io_recv(d, any ? DRAIN_QUIET_S : first_wait_s);
+        if (st != RR_OK)
+            break;
+        if (!any) {
+            saved = malloc(d->line_len + 1);
+            if (saved) {
+                memcpy(saved, d->line, d->line_len + 1);
+                saved_len = d->line_len;
+                first = true;
+            }
+        }
+        any = true;
+    }
+    d->rx_len = 0; /* a partial line is garbage too */
+    if (first)
+        keep_line(d, saved, saved_len);
+    free(saved);
+    return first && !d->link_dead;
+}
+
+/* ---- exchanges --------------------------------------------------------- */
+
+static rr_status map_err(dev *d, const char *cmd, const rr_lp_response *r)
+{
+    seterr(d, "device refused '%s': ERR %d \"%s\"", cmd, r->err_code, r->text);
+    switch (r->err_code) {
+    case -222: return RR_ERR_RANGE;
+    case -221: return RR_ERR_STATE;
+    case -230: return RR_ERR_NOT_READY;
+    case 301: case 302: return RR_ERR_LIMIT;
+    case 310:
+        seterr(d, "overload (ERR 310 to '%s')", cmd);
+        return RR_ERR_INSTRUMENT;
+    case 311:
+        seterr(d, "sample broken (ERR 311 to '%s')", cmd);
+        return RR_ERR_INSTRUMENT;
+    case 320:
+        seterr(d, "heater fault (ERR 320 to '%s')", cmd);
+        return RR_ERR_INSTRUMENT;
+    default: /* -100 ... -224: the device would not run the command */
+        return RR_ERR_INSTRUMENT;
+    }
+}
+
+/* A garbage line for a message: at most ~80 bytes, others as \xHH. */
+static void printable(char *dst, size_t cap, const char *src, size_t len)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < len && k + 5 < cap; i++) {
+        unsigned char c = (unsigned char)src[i];
+        if (c >= 0x20 && c < 0x7f && c != '\\')
+            dst[k++] = (char)c;
+        else
+            k += (size_t)snprintf(dst + k, cap - k, "\\x%02x", c);
+    }
+    dst[k] = '\0'; /* k <= cap - 2: each byte adds at most 4 */
+}
+
+/* Sends cmd and parses its answer into r (samples into d->scratch).
+ * Queries are retried once after a timeout or garbage; set commands not. */
+static rr_status exchange_t(dev *d, const char *cmd, rr_lp_expect ex, size_t nv,
+                            rr_lp_response *r, double timeout_s)
+{
+    bool query = ex != RR_LP_EXPECT_OK, garbage = false;
+    char shown[96] = "";
+    if (d->replay_broken)
+        return RR_ERR_PARSE;
+    if (d->link_dead) {
+        seterr(d, "'%s' not sent: the link to the instrument was lost before", cmd);
+        return RR_ERR_LINK;
+    }
+    for (int attempt = 0; attempt < (query ? 2 : 1); attempt++) {
+        if (attempt)
+            rr_transcript_note(d->tr, "retrying '%s'", cmd);
+        rr_status st = io_send(d, cmd);
+        if (st != RR_OK)
+            return st;
+        st = io_recv(d, timeout_s);
+        if (st == RR_ERR_TIMEOUT) {
+            d->timed_out = true;
+            rr_transcript_note(d->tr, "no answer to '%s' within %.3g s", cmd, timeout_s);
+            if (!query) {
+                /* Absorb a late answer so the next command starts clean,
+                 * but do not trust the step: the run ends on it. */
+                bool late = drain(d, d->timeout_s);
+                seterr(d, "no answer to '%s' within %.3g s%s (not retried: a set "
+                       "command is not safe to repeat)", cmd, timeout_s,
+                       late ? "; it came late" : "");
+                return d->link_dead ? RR_ERR_LINK : RR_ERR_TIMEOUT;
+            }
+            if (attempt == 0 && drain(d, timeout_s)) {
+                rr_transcript_note(d->tr, "late answer to '%s' accepted", cmd);
+                st = RR_OK;
+            } else if (d->link_dead) {
+                return RR_ERR_LINK;
+            } else {
+                garbage = false;
+                seterr(d, "no answer to '%s' within %.3g s", cmd, timeout_s);
+                continue;
+            }
+        }
+        if (st != RR_OK) {
+            if (st == RR_ERR_LINK)
+                seterr(d, "connection lost during '%s' (%s)", cmd, d->link_reason);
+            return st;
+        }
+        d->timed_out = false;
+        if (rr_lp_parse_response(d->line, d->line_len, ex, nv, d->scratch, DATA_BATCH, r) ==
+            RR_OK)
+            return r->kind == RR_LP_ERR ? map_err(d, cmd, r) : RR_OK;
+        garbage = true;
+        printable(shown, sizeof shown, d->line, d->line_len);
+        rr_transcript_note(d->tr, "garbage answer to '%s'", cmd);
+        seterr(d, "garbage answer to '%s': '%s'", cmd, shown);
+        drain(d, DRAIN_QUIET_S);
+        if (d->link_dead)
+            return RR_ERR_LINK;
+        if (!query) {
+            seterr(d, "garbage answer to '%s': '%s' (not retried: a set command is "
+                   "not safe to repeat)", cmd, shown);
+            return RR_ERR_LINK;
+        }
+    }
+    if (garbage) {
+        seterr(d, "garbage answers to '%s', also after one retry (last: '%s'): "
+               "the line is unreliable", cmd, shown);
+        return RR_ERR_LINK;
+    }
+    d->link_dead = true;
+    seterr(d, "no answer to '%s' within %.3g s, also after one retry: the device is silent",
+           cmd, timeout_s);
+    return RR_ERR_TIMEOUT;
+}
+
+static rr_status exchange(dev *d, const char *cmd, rr_lp_expect ex, size_t nv,
+                          rr_lp_response *r)
+{
+    return exchange_t(d, cmd, ex, nv, r, d->timeout_s);
+}
+
+/* A set command: answer OK. */
+static rr_status set_cmd(dev *d, const char *cmd)
+{
+    rr_lp_response r;
+    return exchange(d, cmd, RR_LP_EXPECT_OK, 0, &r);
+}
+
+/* "HEADER value" with the shortest text that reads back exactly. */
+static rr_status set_num(dev *d, const char *header, double v)
+{
+    char cmd[96];
+    if (!isfinite(v)) {
+        seterr(d, "%s: value is not a finite number", header);
+        return RR_ERR_ARG;
+    }
+    snprintf(cmd, sizeof cmd, "%s %.15g", header, v);
+    if (strtod(strchr(cmd, ' ') + 1, NULL) != v)
+        snprintf(cmd, sizeof cmd, "%s %.17g", header, v);
+    return set_cmd(d, cmd);
+}
+
+static rr_status query_nums(dev *d, const char *cmd, size_t n, double *v)
+{
+    rr_lp_response r;
+    rr_status st = exchange(d, cmd, RR_LP_EXPECT_NUMBERS, n, &r);
+    if (st == RR_OK)
+        memcpy(v, r.values, n * sizeof *v);
+    return st;
+}
+
+/* ---- the local sample queue ------------------------------------------ */
+
+static rr_status q_push(dev *d, const rr_sample *s, size_t n)
+{
+    if (d->q_len + n > d->q_cap) {
+        size_t cap = d->q_cap ? d->q_cap : 4096;
+        while (cap < d->q_len + n)
+            cap *= 2;
+        rr_sample *p = malloc(cap * sizeof *p);
+        if (!p)
+            return RR_ERR_NOMEM;
+        for (size_t i = 0; i < d->q_len; i++)
+            p[i] = d->q[(d->q_head + i) % d->q_cap];
+        free(d->q);
+        d->q = p;
+        d->q_cap = cap;
+        d->q_head = 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        d->q[(d->q_head + d->q_len) % d->q_cap] = s[i];
+        d->q_len++;
+    }
+    return RR_OK;
+}
+
+/* ACQ:DATA? until the device buffer is empty (at most what it can hold). */
+static rr_status fetch_samples(dev *d)
+{
+    char cmd[32];
+    snprintf(cmd, sizeof cmd, "ACQ:DATA? %d", DATA_BATCH);
+    for (int i = 0; i <= RR_LP_DEVICE_BUFFER / DATA_BATCH + 1; i++) {
+        rr_lp_response r;
+        rr_status st = exchange(d, cmd, RR_LP_EXPECT_SAMPLES, 0, &r);
+        if (st != RR_OK)
+            return st;
+        if ((st = q_push(d, d->scratch, r.nsamples)) != RR_OK)
+            return st;
+        if (r.nsamples < DATA_BATCH)
+            break;
+    }
+    if (!d->sampling)
+        d->fetch_pending = false;
+    return RR_OK;
+}
+
+/* ---- vtable ------------------------------------------------------------ */
+
+static rr_status dma_identify(void *ctx, char *buf, size_t len)
+{
+    dev *d = ctx;
+    rr_lp_response r;
+    rr_status st = exchange(d, "*IDN?", RR_LP_EXPECT_TEXT, 0, &r);
+    if (st == RR_OK && buf && len)
+        snprintf(buf, len, "%s", r.text);
+    return st;
+}
+
+static rr_status dma_get_limits(void *ctx, rr_limits *out)
+{
+    double v[6];
+    rr_status st = query_nums(ctx, "SYST:LIM?", 6, v);
+    if (st != RR_OK)
+        return st;
+    *out = (rr_limits){.temp_min_K = v[0], .temp_max_K = v[1], .strain_max = v[2],
+                       .rate_max_K_per_min = v[3], .freq_min_Hz = v[4], .freq_max_Hz = v[5]};
+    return RR_OK;
+}
+
+/* The safe state: *RST, or every step of it that still works. */
+static rr_status dma_reset(void *ctx)
+{
+    dev *d = ctx;
+    if (d->replay_broken)
+        return RR_ERR_PARSE;
+    if (d->link_dead && d->rec) {
+        /* Replay: reconnected iff the live run was (its empty line follows). */
+        size_t i = d->irec;
+        while (i < d->nrec && d->rec[i].dir == '!' && strncmp(d->rec[i].payload, "note", 4) == 0)
+            i++;
+        if (i < d->nrec && d->rec[i].dir == '>' && d->rec[i].len == 0) {
+            d->irec = i + 1;
+            d->link_dead = false;
+        }
+    } else if (d->link_dead && d->link) {
+        /* One reconnection attempt: a cable glitch must not leave the
+         * sample loaded. */
+        rr_link *l = NULL;
+        char e[300];
+        rr_transcript_note(d->tr, "reconnecting to reach the safe state");
+        if (rr_link_open(&d->conn, d->timeout_s, &l, e, sizeof e) == RR_OK) {
+            rr_link_close(d->link);
+            d->link = l;
+            d->link_dead = false;
+            d->rx_len = 0;
+            io_send(d, ""); /* a fresh line */
+        } else {
+            rr_transcript_note(d->tr, "reconnection failed: %s", e);
+        }
+    }
+    /* Keep what the device still buffers: *RST clears it.  Not from a
+     * device that just went silent (that would only add waiting). */
+    if ((d->sampling || d->fetch_pending) && !d->link_dead && !d->timed_out) {
+        char keep[sizeof d->err];
+        memcpy(keep, d->err, sizeof keep);
+        if (fetch_samples(d) != RR_OK)
+            rr_transcript_note(d->tr, "samples still in the device could not be fetched");
+        memcpy(d->err, keep, sizeof keep);
+    }
+    char first[600] = "";
+    rr_lp_response r;
+    rr_status st = exchange_t(d, "*RST", RR_LP_EXPECT_OK, 0, &r, d->rst_timeout_s);
+    if (st == RR_OK) {
+        d->sampling = d->fetch_pending = false;
+        d->have_time = false;
+        return RR_OK;
+    }
+    snprintf(first, sizeof first, "%s", d->err);
+    if (st == RR_ERR_TIMEOUT) {
+        /* A device silent even to *RST: later calls fail at once instead of
+         * waiting out more timeouts. */
+        d->link_dead = true;
+        d->sampling = false;
+        seterr(d, "safe state not confirmed: %.400s; the device is silent", first);
+        return st;
+    }
+    static const char *const steps[] = {"OSC:OFF", "ACQ:STOP", "STRN:SET 0", "TEMP:STBY"};
+    char done[128] = "";
+    for (size_t i = 0; i < 4 && !d->link_dead && st != RR_ERR_TIMEOUT; i++) {
+        rr_status s2 = set_cmd(d, steps[i]);
+        if (s2 == RR_OK) {
+            strcat(done, done[0] ? ", " : "");
+            strcat(done, steps[i]);
+        } else if (s2 == RR_ERR_TIMEOUT) {
+            break;
+        }
+    }
+    d->sampling = false;
+    seterr(d, "safe state not confirmed: %.400s; steps that worked: %s", first,
+           done[0] ? done : "none");
+    return st;
+}
+
+static rr_status dma_now(void *ctx, double *t_s)
+{
+    dev *d = ctx;
+    double v;
+    rr_status st = query_nums(d, "SYST:TIME?", 1, &v);
+    if (st == RR_OK) {
+        double wall = rr_mono_s();
+        /* Learn how fast the device clock runs (an emulator may run fast). */
+        if (d->have_time && v >= d->dev_t_s && wall - d->wall_t_s > 0.05) {
+            double rate = (v - d->dev_t_s) / (wall - d->wall_t_s);
+            if (rate > 0)
+                d->rate = d->rate > 0 ? 0.5 * (d->rate + rate) : rate;
+        }
+        if (!d->have_time || v < d->dev_t_s || wall - d->wall_t_s > 0.05) {
+            d->dev_t_s = v;
+            d->wall_t_s = wall;
+        }
+        d->have_time = true;
+        *t_s = v;
+    }
+    return st;
+}
+
+static rr_status dma_advance(void *ctx, double t_s, double *now_s)
+{
+    dev *d = ctx;
+    if (d->fault_pending) { /* reported now: its samples went out last call */
+        d->fault_pending = false;
+        return RR_ERR_INSTRUMENT;
+    }
+    if (d->real_time && d->have_time) {
+        double est = d->dev_t_s + d->rate * (rr_mono_s() - d->wall_t_s);
+        double wait = (t_s - est) / d->rate;
+        rr_sleep_s(wait > POLL_INTERVAL_S ? POLL_INTERVAL_S : wait);
+    }
+    double now;
+    rr_status st = dma_now(d, &now);
+    if (st != RR_OK)
+        return st;
+    double bits;
+    if ((st = query_nums(d, "STAT?", 1, &bits)) != RR_OK)
+        return st;
+    unsigned b = (unsigned)bits;
+    if (b & RR_STAT_OVERFLOW)
+        d->latched_bits |= RR_STAT_OVERFLOW;
+    if (b & RR_STAT_SAMPLING)
+        d->sampling = true; /* also when a resumed run finds it sampling */
+    size_t before = d->q_len;
+    if (d->sampling || d->fetch_pending)
+        if ((st = fetch_samples(d)) != RR_OK)
+            return st;
+    *now_s = now;
+    if (b & RR_STAT_FAULTS) {
+        d->latched_bits |= b & RR_STAT_FAULTS;
+        seterr(d, "%s%s%s(STAT? %u)",
+               b & RR_STAT_OVERLOAD ? "overload " : "",
+               b & RR_STAT_BROKEN ? "sample broken " : "",
+               b & RR_STAT_HEATER_FAULT ? "heater fault " : "", b);
+        /* Samples fetched in this call go to the engine first (it drains
+         * after a successful advance); the fault follows on the next call. */
+        if (d->q_len > before) {
+            d->fault_pending = true;
+            return RR_OK;
+        }
+        return RR_ERR_INSTRUMENT;
+    }
+    return RR_OK;
+}
+
+static rr_status dma_get_status(void *ctx, unsigned *bits)
+{
+    dev *d = ctx;
+    double v;
+    rr_status st = query_nums(d, "STAT?", 1, &v);
+    if (st != RR_OK)
+        return st;
+    if (v < 0 || v != floor(v) || v > 65535) {
+        seterr(d, "STAT? answered '%s', not a status word", d->line);
+        return RR_ERR_PARSE;
+    }
+    /* Overflow seen by advance() stays visible until the engine reads it. */
+    *bits = (unsigned)v | d->latched_bits;
+    if (d->latched_bits & RR_STAT_OVERFLOW)
+        seterr(d, "the device's sample buffer overflowed: samples were lost");
+    d->latched_bits = 0;
+    return RR_OK;
+}
+
+static rr_status dma_next_error(void *ctx, int *code, char *msg, size_t len)
+{
+    dev *d = ctx;
+    rr_lp_response r;
+    rr_status st = exchange(d, "SYST:ERR?", RR_LP_EXPECT_ERRQ, 0, &r);
+    if (st != RR_OK)
+        return st;
+    *code = r.err_code;
+    if (msg && len)
+        snprintf(msg, len, "%s", r.text);
+    return RR_OK;
+}
+
+static rr_status dma_set_clamp(void *ctx, rr_clamp mode)
+{
+    char cmd[32];
+    snprintf(cmd, sizeof cmd, "CONF:MODE %s", rr_clamp_word(mode));
+    return set_cmd(ctx, cmd);
+}
+
+static rr_status dma_set_geometry(void *ctx, const rr_geometry *g)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "CONF:GEOM %.15g,%.15g,%.15g", g->length_mm, g->width_mm,
+             g->thickness_mm);
+    return set_cmd(ctx, cmd);
+}
+
+static rr_status dma_set_temp_rate(void *ctx, double r) { return set_num(ctx, "TEMP:RATE", r); }
+static rr_status dma_set_temp(void *ctx, double T) { return set_num(ctx, "TEMP:SET", T); }
+static rr_status dma_read_temp(void *ctx, double *T) { return query_nums(ctx, "TEMP?", 1, T); }
+static rr_status dma_heater_standby(void *ctx) { return set_cmd(ctx, "TEMP:STBY"); }
+static rr_status dma_set_strain(void *ctx, double e) { return set_num(ctx, "STRN:SET", e); }
+static rr_status dma_read_strain(void *ctx, double *e) { return query_nums(ctx, "STRN?", 1, e); }
+static rr_status dma_strain_t0(void *ctx, double *t) { return query_nums(ctx, "STRN:T0?", 1, t); }
+static rr_status dma_read_stress(void *ctx, double *s) { return query_nums(ctx, "STRS?", 1, s); }
+
+static rr_status dma_osc_set(void *ctx, double freq_Hz, double amplitude)
+{
+    rr_status st = set_num(ctx, "OSC:FREQ", freq_Hz);
+    return st != RR_OK ? st : set_num(ctx, "OSC:AMPL", amplitude);
+}
+
+static rr_status dma_osc_enable(void *ctx, bool on)
+{
+    return set_cmd(ctx, on ? "OSC:ON" : "OSC:OFF");
+}
+
+static rr_status dma_osc_measure(void *ctx, rr_dynamic *out)
+{
+    double v[4];
+    rr_status st = query_nums(ctx, "OSC:MEAS?", 4, v);
+    if (st == RR_OK)
+        *out = (rr_dynamic){.freq_Hz = v[0], .storage_MPa = v[1], .loss_MPa = v[2],
+                            .tan_delta = v[3]};
+    return st;
+}
+
+static rr_status dma_acq_set_rate(void *ctx, double hz)
+{
+    dev *d = ctx;
+    rr_status st = set_num(d, "ACQ:RATE", hz);
+    if (st == RR_OK)
+        d->acq_rate_Hz = hz;
+    return st;
+}
+
+static rr_status dma_acq_start(void *ctx)
+{
+    dev *d = ctx;
+    rr_status st = set_cmd(d, "ACQ:START");
+    if (st == RR_OK) {
+        d->sampling = true;
+        d->fetch_pending = false;
+        d->q_len = d->q_head = 0; /* like the device: a fresh buffer */
+    }
+    return st;
+}
+
+static rr_status dma_acq_stop(void *ctx)
+{
+    dev *d = ctx;
+    rr_status st = set_cmd(d, "ACQ:STOP");
+    if (st != RR_OK)
+        return st;
+    d->sampling = false;
+    d->fetch_pending = true;
+    return fetch_samples(d); /* what is left in the device buffer */
+}
+
+static rr_status dma_acq_read(void *ctx, rr_sample *buf, size_t max, size_t *n)
+{
+    dev *d = ctx;
+    size_t k = d->q_len < max ? d->q_len : max;
+    for (size_t i = 0; i < k; i++)
+        buf[i] = d->q[(d->q_head + i) % d->q_cap];
+    if (k) {
+        d->q_head = (d->q_head + k) % d->q_cap;
+        d->q_len -= k;
+    }
+    *n = k;
+    return RR_OK;
+}
+
+static rr_status dma_sim_set(void *ctx, const char *key, double value)
+{
+    dev *d = ctx;
+    (void)value;
+    seterr(d, "'%s': only the simulator has such settings", key ? key : "");
+    return RR_ERR_UNSUPPORTED;
+}
+
+static const char *dma_last_error(void *ctx)
+{
+    dev *d = ctx;
+    return d->err[0] ? d->err : "no error";
+}
+
+static void dma_close(void *ctx)
+{
+    dev *d = ctx;
+    if (!d)
+        return;
+    rr_link_close(d->link);
+    rr_transcript_close(d->tr);
+    for (size_t i = 0; i < d->nrec; i++)
+        free(d->rec[i].payload);
+    free(d->rec);
+    free(d->rx);
+    free(d->line);
+    free(d->q);
+    free(d->scratch);
+    free(d);
+}
+
+#define DMA_OPS_COMMON                                                                 \
+    .identify = dma_identify, .get_limits = dma_get_limits, .reset = dma_reset,        \
+    .now = dma_now, .advance = dma_advance, .get_status = dma_get_status,              \
+    .next_error = dma_next_error, .set_clamp = dma_set_clamp,                          \
+    .set_geometry = dma_set_geometry, .set_temp_rate = dma_set_temp_rate,              \
+    .set_temp = dma_set_temp, .read_temp = dma_read_temp,                              \
+    .heater_standby = dma_heater_standby, .set_strain = dma_set_strain,                \
+    .read_strain = dma_read_strain, .strain_t0 = dma_strain_t0,                        \
+    .read_stress = dma_read_stress, .osc_set = dma_osc_set,                            \
+    .osc_enable = dma_osc_enable, .osc_measure = dma_osc_measure,                      \
+    .acq_set_rate = dma_acq_set_rate, .acq_start = dma_acq_start,                      \
+    .acq_stop = dma_acq_stop, .acq_read = dma_acq_read, .sim_set = dma_sim_set,        \
+    .last_error = dma_last_error, .close = dma_close
+
+static const rr_instrument_ops linedma_ops = {.name = "linedma", DMA_OPS_COMMON};
+static const rr_instrument_ops replay_ops = {.name = "replay", DMA_OPS_COMMON};
+
+static rr_status dev_new(const rr_open_options *opt, dev **out)
+{
+    dev *d = calloc(1, sizeof *d);
+    if (!d)
+        return RR_ERR_NOMEM;
+    d->scratch = malloc(DATA_BATCH * sizeof *d->scratch);
+    if (!d->scratch) {
+        free(d);
+        return RR_ERR_NOMEM;
+    }
+    double t = opt && opt->timeout_s > 0 ? opt->timeout_s : 0;
+    d->timeout_s = t > 0 ? t : 2.0;
+    d->rst_timeout_s = t > 0 ? 5 * t : 10.0;
+    d->rate = 1.0;
+    *out = d;
+    return RR_OK;
+}
+
+static rr_status wrap(dev *d, const rr_instrument_ops *ops, const char *spec, bool virt,
+                      rr_instrument **out)
+{
+    rr_instrument *in = calloc(1, sizeof *in);
+    if (!in) {
+        dma_close(d);
+        return RR_ERR_NOMEM;
+    }
+    in->ops = ops;
+    in->ctx = d;
+    in->virtual_time = virt;
+    snprintf(in->spec, sizeof in->spec, "%.250s", spec);
+    *out = in;
+    return RR_OK;
+}
 
 rr_status rr_linedma_open(const char *connection, const rr_open_options *opt,
                           rr_instrument **out, char *err, size_t errlen)
 {
-    (void)opt;
     *out = NULL;
+    dev *d;
+    rr_status st = dev_new(opt, &d);
+    if (st != RR_OK)
+        return st;
+    d->real_time = true;
+    if ((st = rr_conn_parse(connection, &d->conn, err, errlen)) != RR_OK)
+        goto fail_quiet;
+    if ((st = rr_link_open(&d->conn, d->timeout_s, &d->link, err, errlen)) != RR_OK)
+        goto fail_quiet;
+    if (opt && opt->transcript_path &&
+        (st = rr_transcript_open(opt->transcript_path, connection, &d->tr, err, errlen)) !=
+            RR_OK)
+        goto fail_quiet;
+    /* An empty line is never answered: it ends whatever partial line the
+     * device holds, so the first command starts on a fresh line. */
+    if ((st = io_send(d, "")) != RR_OK)
+        goto fail;
+    drain(d, 0.05); /* and forget anything stale it was still sending */
+    char idn[160];
+    if ((st = dma_identify(d, idn, sizeof idn)) != RR_OK)
+        goto fail;
+    d->err[0] = '\0';
+    return wrap(d, &linedma_ops, connection, false, out);
+fail:
     if (err)
-        snprintf(err, errlen, "%s: the line-protocol driver is not built yet",
-                 connection);
-    return RR_ERR_UNSUPPORTED;
+        snprintf(err, errlen, "%s: %s", connection, d->err);
+fail_quiet:
+    dma_close(d);
+    return st;
 }
 
 rr_status rr_replay_open(const char *transcript, const rr_open_options *opt,
                          rr_instrument **out, char *err, size_t errlen)
 {
-    (void)opt;
     *out = NULL;
-    if (err)
-        snprintf(err, errlen, "%s: replay is not built yet", transcript);
-    return RR_ERR_UNSUPPORTED;
+    dev *d;
+    rr_status st = dev_new(opt, &d);
+    if (st != RR_OK)
+        return st;
+    snprintf(d->replay_path, sizeof d->replay_path, "%s", transcript);
+    FILE *f = fopen(transcript, "r");
+    if (!f) {
+        if (err)
+            snprintf(err, errlen, "replay %s: cannot open", transcript);
+        dma_close(d);
+        return RR_ERR_NOT_FOUND;
+    }
+    /* Read every record: lines can be long (ACQ:DATA? answers). */
+    size_t cap = 0, lcap = 0, lineno = 0;
+    char *buf = NULL, *payload = NULL;
+    st = RR_OK;
+    for (;;) {
+        size_t n = 0;
+        int c;
+        while ((c = fgetc(f)) != EOF && c != '\n') {
+            if (n + 1 >= lcap) {
+                size_t nc = lcap ? 2 * lcap : 4096;
+                char *p = realloc(buf, nc);
+                if (!p) { st = RR_ERR_NOMEM; break; }
+                buf = p;
+                lcap = nc;
+            }
+            buf[n++] = (char)c;
+        }
+        if (st != RR_OK || (c == EOF && n == 0))
+            break;
+        lineno++;
+        payload = malloc(n + 1);
+        rr_transcript_rec rec;
+        rr_status ps = payload ? rr_transcript_parse(buf ? buf : "", n, &rec, payload, n + 1)
+                               : RR_ERR_NOMEM;
+        if (ps == RR_ERR_NOT_FOUND) {
+            free(payload);
+            continue;
+        }
+        if (ps != RR_OK) {
+            if (err)
+                snprintf(err, errlen, "replay %s:%zu: not a transcript record", transcript,
+                         lineno);
+            free(payload);
+            st = RR_ERR_PARSE;
+            break;
+        }
+        if (d->nrec == cap) {
+            size_t nc = cap ? 2 * cap : 256;
+            replay_rec *p = realloc(d->rec, nc * sizeof *p);
+            if (!p) { free(payload); st = RR_ERR_NOMEM; break; }
+            d->rec = p;
+            cap = nc;
+        }
+        d->rec[d->nrec++] = (replay_rec){.dir = rec.dir, .lineno = (int)lineno,
+                                         .payload = payload, .len = rec.len};
+        if (c == EOF)
+            break;
+    }
+    free(buf);
+    fclose(f);
+    if (st == RR_OK && opt && opt->transcript_path &&
+        strcmp(opt->transcript_path, transcript) != 0) {
+        char spec[600];
+        snprintf(spec, sizeof spec, "replay:%s", transcript);
+        st = rr_transcript_open(opt->transcript_path, spec, &d->tr, err, errlen);
+    }
+    if (st == RR_OK && d->nrec == 0) {
+        if (err)
+            snprintf(err, errlen, "replay %s: no records", transcript);
+        st = RR_ERR_PARSE;
+    }
+    if (st != RR_OK) {
+        dma_close(d);
+        return st;
+    }
+    /* The same opening as a live connection. */
+    char idn[160];
+    if ((st = io_send(d, "")) == RR_OK) {
+        drain(d, 0.05);
+        st = dma_identify(d, idn, sizeof idn);
+    }
+    if (st != RR_OK) {
+        if (err)
+            snprintf(err, errlen, "%s", d->err);
+        dma_close(d);
+        return st;
+    }
+    d->err[0] = '\0';
+    char spec[600];
+    snprintf(spec, sizeof spec, "replay:%s", transcript);
+    /* virtual_time false, like the live driver: the engine must take the
+     * same path to send the same commands; replay just never waits. */
+    return wrap(d, &replay_ops, spec, false, out);
 }

@@ -67,7 +67,24 @@ expect_grep "^status: \"complete\"" rec/manifest.yaml "the resumed run completes
 n=$(ls rec/segments | wc -l)
 [ "$n" = 2 ] && ok "the same run directory, one file per segment" || bad "$n segment files"
 
-# 3. The simulator does not survive its process: resume refuses, says why.
+# 3. Pause and resume through the emulator, under each policy.
+for policy in hold unload; do
+  "$RELAXRUN" -q -I "$addr" --pause $policy -o emu-$policy p/crash.lua hold=10 >/dev/null 2>&1 &
+  pid=$!
+  wait_event emu-$policy "recording 'relax'" && sleep 2
+  kill -INT $pid
+  wait_event emu-$policy "PAUSE paused" && ok "emulator, --pause $policy: Ctrl-C pauses" || bad "no pause ($policy)"
+  sleep 2
+  rr resume emu-$policy
+  wait $pid; rc=$?
+  expect_rc 0 "emulator, --pause $policy: the run completes after the pause"
+  expect_grep "paused_s: \[\[" emu-$policy/manifest.yaml "emulator, --pause $policy: paused data marked"
+done
+expect_grep "interrupted_by_pause: false" emu-hold/manifest.yaml "emulator: a held recording goes on"
+expect_true "emulator: an unloaded recording is recorded again" test -s "emu-unload/segments/002-relax__restart_2_.csv"
+expect_grep "^samples,5996," emu-unload/results.csv "emulator: the restarted recording is complete"
+
+# 4. The simulator does not survive its process: resume refuses, says why.
 "$RELAXRUN" -q --pace 50 -o sim p/crash.lua >/dev/null 2>&1 &
 pid=$!
 wait_event sim "INFO hold 300 s" && sleep 0.5

@@ -1,0 +1,20 @@
+/* fakedev.h - a tiny virtual-time instrument for the line-protocol tests:
+ * stress = E * strain * (0.9 + 0.1 exp(-(t - t0)/tau)), a furnace that
+ * ramps at its rate, samples on the grid k / rate from ACQ:START, and the
+ * simulator's fault keys (fault.overload_MPa, fault.break_at_s,
+ * fault.heater), and "fake.queue_errors" N: N asynchronous 301 entries for
+ * next_error.  Its clock does not restart at reset, so the emulator's
+ * own epoch is exercised.  Independent of drivers/sim on purpose. */
+#ifndef RR_TEST_FAKEDEV_H
+#define RR_TEST_FAKEDEV_H
+
+#include "instrument.h"
+
+#define FAKE_E_MPA 40000.0
+#define FAKE_TAU_S 20.0
+
+rr_status fakedev_open(rr_instrument **out);
+/* The stress the fake reports at time since the step dt for strain e. */
+double fakedev_stress(double e, double dt_s);
+
+#endif
