@@ -19,7 +19,7 @@ JOBS=${JOBS:-$(nproc)}
 packages=(cmake make gcc pkg-config liblua5.4-dev libgsl-dev libyaml-dev
           libserialport-dev libedit-dev gnuplot-nox)
 if [ "$mode" = test ]; then
-  packages+=(clang libclang-rt-14-dev valgrind procps tmux util-linux chromium libpng-dev)
+  packages+=(clang libclang-rt-14-dev valgrind procps time tmux util-linux chromium libpng-dev)
 fi
 
 install_missing() {
