@@ -18,9 +18,9 @@ static uint64_t splitmix64(uint64_t *x)
 
 static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
-static uint64_t xoshiro(sim *s)
+static uint64_t xoshiro(sim_rng *g)
 {
-    uint64_t *r = s->rng;
+    uint64_t *r = g->r;
     uint64_t res = rotl(r[1] * 5, 7) * 9, t = r[1] << 17;
     r[2] ^= r[0];
     r[3] ^= r[1];
@@ -31,33 +31,51 @@ static uint64_t xoshiro(sim *s)
     return res;
 }
 
-static double uniform(sim *s) { return (double)(xoshiro(s) >> 11) * 0x1.0p-53; }
+static double uniform(sim_rng *g) { return (double)(xoshiro(g) >> 11) * 0x1.0p-53; }
 
 /* Standard normal deviate (Marsaglia polar method). */
-static double gauss(sim *s)
+static double gauss(sim_rng *g)
 {
-    if (s->have_spare) {
-        s->have_spare = false;
-        return s->spare;
+    if (g->have_spare) {
+        g->have_spare = false;
+        return g->spare;
     }
     double u, v, r;
     do {
-        u = 2 * uniform(s) - 1;
-        v = 2 * uniform(s) - 1;
+        u = 2 * uniform(g) - 1;
+        v = 2 * uniform(g) - 1;
         r = u * u + v * v;
     } while (r >= 1 || r == 0);
     double f = sqrt(-2 * log(r) / r);
-    s->spare = v * f;
-    s->have_spare = true;
+    g->spare = v * f;
+    g->have_spare = true;
     return u * f;
 }
 
 void sim_noise_seed(sim *s, unsigned long seed)
 {
     uint64_t x = seed;
+    s->seed = seed;
     for (int i = 0; i < 4; i++)
-        s->rng[i] = splitmix64(&x);
-    s->have_spare = false;
+        s->rng_queries.r[i] = splitmix64(&x);
+    s->rng_queries.have_spare = false;
+}
+
+/* A standard normal deviate that is a function of its key alone (Box-Muller
+ * on two splitmix64 hashes): the noise of sample k after strain step e. */
+static double keyed_gauss(const sim *s, unsigned which)
+{
+    uint64_t x = s->seed ^ ((uint64_t)s->grid_epoch * 0x9E3779B97F4A7C15ull) ^
+                 ((uint64_t)s->grid_k * 0xD1B54A32D192ED03ull) ^ ((uint64_t)which << 58);
+    double u1 = ((double)(splitmix64(&x) >> 11) + 1) * 0x1.0p-53; /* (0, 1] */
+    double u2 = (double)(splitmix64(&x) >> 11) * 0x1.0p-53;
+    return sqrt(-2 * log(u1)) * cos(2 * M_PI * u2);
+}
+
+/* The noise deviate number `which` of the present reading. */
+static double deviate(sim *s, bool sample, unsigned which)
+{
+    return sample ? keyed_gauss(s, which) : gauss(&s->rng_queries);
 }
 
 /* True stress in the sample (0 once broken). */
@@ -80,23 +98,24 @@ double sim_overload_limit_MPa(const sim *s)
 }
 
 /* Load cell reading: true stress + white noise + slow drift (an
- * Ornstein-Uhlenbeck process, advanced exactly to time t). */
-double sim_measured_stress(sim *s)
+ * Ornstein-Uhlenbeck process, advanced exactly to time t by the samples;
+ * a query reads the drift as it stands). */
+double sim_measured_stress(sim *s, bool sample)
 {
     double v = true_stress(s);
     if (!s->noise_on)
         return v;
     double dt = s->t - s->drift_t;
-    if (dt > 0) {
+    if (sample && dt > 0) {
         double a = exp(-dt / s->p.drift_tau_s);
-        s->drift = s->drift * a + s->p.drift_MPa * sqrt(1 - a * a) * gauss(s);
+        s->drift = s->drift * a + s->p.drift_MPa * sqrt(1 - a * a) * deviate(s, true, 1);
         s->drift_t = s->t;
     }
-    return v + s->drift + s->p.noise_MPa * gauss(s);
+    return v + s->drift + s->p.noise_MPa * deviate(s, sample, 2);
 }
 
-double sim_measured_temp(sim *s)
+double sim_measured_temp(sim *s, bool sample)
 {
     double T = s->fur.T_s;
-    return s->noise_on ? T + s->p.temp_noise_K * gauss(s) : T;
+    return s->noise_on ? T + s->p.temp_noise_K * deviate(s, sample, 3) : T;
 }

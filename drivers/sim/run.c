@@ -114,6 +114,7 @@ void sim_drive_strain(sim *s, double eps, bool from_user)
     s->dt_jump = 0;
     if (from_user) {
         s->strain_t0 = sim_dev_time(s);
+        s->grid_epoch++; /* a new noise key for the samples after the step */
         if (s->acq_on) { /* restart the grid: first sample 0.5 s later */
             s->grid_t0 = s->t + FIRST_SAMPLE_S;
             s->grid_k = 0;
@@ -130,9 +131,9 @@ static void push_sample(sim *s)
 {
     rr_sample x = {
         .t_s = sim_dev_time(s),
-        .temp_K = sim_measured_temp(s),
+        .temp_K = sim_measured_temp(s, true),
         .strain = sim_applied_strain(s, s->t),
-        .stress_MPa = sim_measured_stress(s),
+        .stress_MPa = sim_measured_stress(s, true),
     };
     size_t i = (s->head + s->count) % SIM_BUF_CAP;
     s->buf[i] = x;

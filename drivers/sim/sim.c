@@ -202,7 +202,7 @@ static rr_status sim_read_temp(void *ctx, double *T_K)
 {
     sim *s = ctx;
     HEATER_GUARD(s);
-    *T_K = sim_measured_temp(s);
+    *T_K = sim_measured_temp(s, false);
     return RR_OK;
 }
 
@@ -247,7 +247,7 @@ static rr_status sim_read_stress(void *ctx, double *stress_MPa)
 {
     sim *s = ctx;
     HEATER_GUARD(s);
-    *stress_MPa = sim_measured_stress(s);
+    *stress_MPa = sim_measured_stress(s, false);
     return RR_OK;
 }
 

@@ -153,6 +153,13 @@ void sim_furnace_step(sim_furnace *f, const sim_params *p, double t, double h);
 bool sim_furnace_stable(const sim_furnace *f, const sim_params *p, double t);
 
 /* ---- the instrument's state (sim.c, run.c, osc.c, loadcell.c) ---------- */
+
+/* A seeded xoshiro256** stream with a spare normal deviate. */
+typedef struct sim_rng {
+    uint64_t r[4];
+    bool have_spare;
+    double spare;
+} sim_rng;
 #define SIM_BUF_CAP 20000  /* samples (the protocol's buffer) */
 #define SIM_QUEUE_CAP 16   /* error queue */
 #define SIM_OSC_NODES 64   /* time-domain steps per oscillation period */
@@ -206,9 +213,14 @@ typedef struct sim {
 
     /* load cell noise (xoshiro256**) */
     bool noise_on;
-    uint64_t rng[4];
-    bool have_spare;
-    double spare;
+    /* Noise: an acquired sample's is keyed on (seed, strain steps so far,
+     * its index on the sample grid), so that it does not depend on when the
+     * host asks for anything: the same seed gives the same curves on the
+     * built-in simulator and through the emulator.  Queries (TEMP?, STRS?)
+     * draw from their own stream. */
+    uint64_t seed;
+    unsigned long grid_epoch; /* strain steps that restarted the grid */
+    sim_rng rng_queries;
     double drift, drift_t;
 
     /* error queue */
@@ -261,7 +273,8 @@ void sim_osc_result(const sim *s, double *E1, double *E2);
 /* loadcell.c */
 void sim_noise_seed(sim *s, unsigned long seed);
 double sim_overload_limit_MPa(const sim *s);
-double sim_measured_stress(sim *s);
-double sim_measured_temp(sim *s);
+/* Readings with noise; sample: for an acquired sample (else a query). */
+double sim_measured_stress(sim *s, bool sample);
+double sim_measured_temp(sim *s, bool sample);
 
 #endif
