@@ -20,6 +20,9 @@ local relax = require "relax"
 local curves = require "relax.curves"
 
 relax.describe "Five-stage load/unload reversibility test (Hao et al. 2023, Fig. 3a)"
+-- Stage 1's extra decay is the signature of a fresh sample: warn when the
+-- specimen named with --specimen has been annealed or loaded before.
+relax.specimen { fresh = true }
 
 local p = relax.parameters {
   { "temperature",    315,   "K",  "Test temperature" },
