@@ -166,21 +166,63 @@ rr_status rr_yaml_number(rr_yaml *y, yaml_node_t *n, const char *key,
     return RR_OK;
 }
 
+/* Length of the UTF-8 sequence at c and its code point, or 0 when the
+ * bytes are not valid UTF-8 (stray continuation, overlong, surrogate). */
+static int utf8_decode(const unsigned char *c, unsigned *cp)
+{
+    int n = c[0] >= 0xF0 && c[0] <= 0xF4 ? 4 : c[0] >= 0xE0 ? 3 : c[0] >= 0xC2 ? 2 : 0;
+    if (n == 0 || (n == 3 && c[0] > 0xEF))
+        return 0;
+    unsigned v = c[0] & (0x3F >> (n - 1));
+    for (int i = 1; i < n; i++) {
+        if ((c[i] & 0xC0) != 0x80)
+            return 0;
+        v = v << 6 | (c[i] & 0x3F);
+    }
+    static const unsigned min[5] = {0, 0, 0x80, 0x800, 0x10000};
+    if (v < min[n] || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+        return 0;
+    *cp = v;
+    return n;
+}
+
 void rr_yaml_write_str(FILE *f, const char *s)
 {
     fputc('"', f);
-    for (const unsigned char *c = (const unsigned char *)(s ? s : ""); *c; c++) {
-        switch (*c) {
-        case '"': fputs("\\\"", f); break;
-        case '\\': fputs("\\\\", f); break;
-        case '\n': fputs("\\n", f); break;
-        case '\t': fputs("\\t", f); break;
-        case '\r': fputs("\\r", f); break;
-        default:
-            if (*c < 0x20)
-                fprintf(f, "\\x%02x", *c);
+    for (const unsigned char *c = (const unsigned char *)(s ? s : ""); *c;) {
+        unsigned cp;
+        int n;
+        if (*c < 0x80) {
+            switch (*c) {
+            case '"': fputs("\\\"", f); break;
+            case '\\': fputs("\\\\", f); break;
+            case '\n': fputs("\\n", f); break;
+            case '\t': fputs("\\t", f); break;
+            case '\r': fputs("\\r", f); break;
+            default:
+                if (*c < 0x20 || *c == 0x7F)
+                    fprintf(f, "\\x%02x", *c);
+                else
+                    fputc(*c, f);
+            }
+            c++;
+        } else if ((n = utf8_decode(c, &cp)) == 0) {
+            fprintf(f, "\\x%02x", *c); /* not UTF-8: the byte as U+00XX */
+            c++;
+        } else {
+            /* What YAML reads as a line break (NEL, LS, PS) or refuses in a
+             * document (C1 controls, U+FFFE, U+FFFF) goes escaped. */
+            if (cp == 0x85)
+                fputs("\\N", f);
+            else if (cp == 0x2028)
+                fputs("\\L", f);
+            else if (cp == 0x2029)
+                fputs("\\P", f);
+            else if (cp <= 0x9F || cp == 0xFFFE || cp == 0xFFFF)
+                fprintf(f, "\\u%04X", cp);
             else
-                fputc(*c, f);
+                fwrite(c, 1, (size_t)n, f);
+            c += n;
         }
     }
     fputc('"', f);

@@ -39,10 +39,12 @@ static const field fields[] = {
     F("aging", "arm_K", aging_arm_K, 0, CLOSED, BIG, CLOSED, false),
     F("furnace", "ambient_K", ambient_K, 0, OPEN, BIG, CLOSED, false),
     F("furnace", "rate_K_per_min", rate_K_per_min, 0, OPEN, BIG, CLOSED, false),
-    F("furnace", "period_s", furnace_period_s, 0, OPEN, BIG, CLOSED, false),
+    /* The furnace is integrated with RK4 in 1 s substeps: time constants
+     * below these bounds would make it unstable (and are not physical). */
+    F("furnace", "period_s", furnace_period_s, 10, CLOSED, BIG, CLOSED, false),
     F("furnace", "damping", furnace_damping, 0, OPEN, 10, CLOSED, false),
-    F("furnace", "sample_lag_s", sample_lag_s, 0, OPEN, BIG, CLOSED, false),
-    F("furnace", "cooling_tau_s", cooling_tau_s, 0, OPEN, BIG, CLOSED, false),
+    F("furnace", "sample_lag_s", sample_lag_s, 1, CLOSED, BIG, CLOSED, false),
+    F("furnace", "cooling_tau_s", cooling_tau_s, 1, CLOSED, BIG, CLOSED, false),
     F("furnace", "stable_band_K", stable_band_K, 0, OPEN, BIG, CLOSED, false),
     F("furnace", "stable_time_s", stable_time_s, 0, CLOSED, BIG, CLOSED, false),
     F("noise", "stress_MPa", noise_MPa, 0, CLOSED, BIG, CLOSED, false),
@@ -131,8 +133,35 @@ static const field *find(const char *section, const char *key)
     return NULL;
 }
 
+/* ln tau_beta and ln tau_alpha at T from Eq. (1) and the Arrhenius law, in
+ * logarithms so that no parameter set overflows here. */
+static void ln_taus(const sim_params *p, double T, double *ln_tb, double *ln_ta)
+{
+    const double R_kJ = 8.314462618e-3;
+    *ln_tb = log(p->tau_beta_Tg_s) + p->E_beta_kJ_per_mol / R_kJ * (1 / T - 1 / p->Tg_K);
+    *ln_ta = log(p->tau_alpha_Tg_s) + (*ln_tb - log(p->tau_beta_Tg_s)) / p->chi;
+}
+
 rr_status sim_params_check(const sim_params *p, char *err, size_t errlen)
 {
+    /* The relaxation times over the instrument's whole range must stay
+     * between a picosecond and 1e200 s: beyond, the numbers mean nothing
+     * physical and the solver's arithmetic breaks down. */
+    const double T_ends[2] = {p->temp_min_K, p->temp_max_K};
+    for (int i = 0; i < 2; i++) {
+        double ln_tb, ln_ta;
+        ln_taus(p, T_ends[i], &ln_tb, &ln_ta);
+        double lo = log(1e-12), hi = log(1e200);
+        if (!(ln_tb >= lo && ln_tb <= hi && ln_ta >= lo && ln_ta <= hi)) {
+            snprintf(err, errlen,
+                     "material: E_beta_kJ_per_mol %g, Tg_K %g, tau_beta_Tg_s %g, "
+                     "tau_alpha_Tg_s %g and chi %g give tau_beta = %.3g s and tau_alpha = "
+                     "%.3g s at %g K, outside 1e-12 to 1e200 s",
+                     p->E_beta_kJ_per_mol, p->Tg_K, p->tau_beta_Tg_s, p->tau_alpha_Tg_s,
+                     p->chi, exp(fmin(ln_tb, 700)), exp(fmin(ln_ta, 700)), T_ends[i]);
+            return RR_ERR_RANGE;
+        }
+    }
     if (!(p->temp_min_K < p->temp_max_K)) {
         snprintf(err, errlen, "limits: temp_min_K %g must be below temp_max_K %g",
                  p->temp_min_K, p->temp_max_K);

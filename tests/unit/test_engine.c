@@ -191,6 +191,41 @@ TEST(yaml_errors_name_line)
     rr_yaml_free(NULL);
 }
 
+/* What rr_yaml_write_str writes loads back as the same string. */
+static int yaml_roundtrip(const char *in, const char *want)
+{
+    char buf[512];
+    FILE *f = fmemopen(buf, sizeof buf, "w");
+    if (!f)
+        return 0;
+    fputs("k: ", f);
+    rr_yaml_write_str(f, in);
+    fputc('\n', f);
+    long len = ftell(f);
+    fclose(f);
+    rr_yaml *y = NULL;
+    char err[256];
+    if (rr_yaml_load_string(buf, (size_t)len, "rt", &y, err, sizeof err) != RR_OK) {
+        fprintf(stderr, "roundtrip: %s\n", err);
+        return 0;
+    }
+    const char *got = rr_yaml_str(rr_yaml_get(y, rr_yaml_root(y), "k"));
+    int ok = got && strcmp(got, want) == 0;
+    rr_yaml_free(y);
+    return ok;
+}
+
+TEST(yaml_strings_round_trip)
+{
+    const char *same[] = {"plain", "quote \" and \\ back", "tab\tnew\nline", "del \x7f",
+                          "nel \xc2\x85 here", "blank \xe2\x80\xa9 ps", "ls\xe2\x80\xa8",
+                          "c1 \xc2\x9f", "nonchar \xef\xbf\xbe", "utf8 \xc3\xa9 \xe2\x82\xac"};
+    for (size_t i = 0; i < sizeof same / sizeof same[0]; i++)
+        CHECK(yaml_roundtrip(same[i], same[i]));
+    /* Bytes that are not UTF-8 come back as the code points U+00XX. */
+    CHECK(yaml_roundtrip("bad \xff\xc0", "bad \xc3\xbf\xc3\x80"));
+}
+
 TEST(sha256_vectors)
 {
     /* FIPS 180-4 examples. */
@@ -378,6 +413,7 @@ int main(void)
         return 1;
     RUN(parse_number);
     RUN(yaml_errors_name_line);
+    RUN(yaml_strings_round_trip);
     RUN(sha256_vectors);
     RUN(recorder_writes_run_directory);
     RUN(run_records_a_relaxation);
