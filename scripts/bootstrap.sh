@@ -7,7 +7,8 @@
 #                                    whole test suite (also under ASan+UBSan and
 #                                    valgrind), as CI does
 #
-# Environment: BUILD_DIR (default build), JOBS (default: number of cores).
+# Environment: BUILD_DIR (default build), JOBS (default: number of cores),
+# FUZZ_SECONDS (default 30 per fuzz harness).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -58,6 +59,8 @@ case "$mode" in
     build "$BUILD_DIR-asan" -DRELAXRUN_SANITIZE=ON
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
       ctest --test-dir "$BUILD_DIR-asan" --output-on-failure -j "$JOBS" -LE 'bench|novalgrind-asan'
+    echo "== fuzzing: every parser of outside input, ${FUZZ_SECONDS:-30} s per harness"
+    bash tests/fuzz/run-all.sh "$BUILD_DIR-fuzz" "${FUZZ_SECONDS:-30}"
     echo "== C tests and end-to-end tests under valgrind"
     ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" -T memcheck -L memcheck
     RELAXRUN_VALGRIND=1 ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" -L valgrind

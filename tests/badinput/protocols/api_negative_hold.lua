@@ -1,0 +1,2 @@
+local relax = require "relax"
+relax.hold(-5)

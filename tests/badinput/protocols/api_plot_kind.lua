@@ -1,0 +1,3 @@
+local relax = require "relax"
+relax.hold(1)
+relax.plot { kind = "pie" }

@@ -1,0 +1,3 @@
+local relax = require "relax"
+relax.heat_to(320)
+error({ code = 42 })

@@ -1,0 +1,5 @@
+local M = {}
+function M.go(x)
+  return x +
+end
+return M

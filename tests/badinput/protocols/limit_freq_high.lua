@@ -1,0 +1,3 @@
+local relax = require "relax"
+relax.heat_to(320)
+relax.oscillate(5000, 0.0005)

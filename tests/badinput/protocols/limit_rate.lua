@@ -1,0 +1,2 @@
+local relax = require "relax"
+relax.heat_to(320, { rate_K_per_min = 500 })

@@ -1,0 +1,2 @@
+local relax = require "relax"
+relax.cool_to(20)

@@ -1,0 +1,2 @@
+local relax = require "relax"
+relax.material { chi = 2 }

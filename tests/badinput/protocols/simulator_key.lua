@@ -1,0 +1,2 @@
+local relax = require "relax"
+relax.simulator { ["fault.bogus"] = 1 }

@@ -1,0 +1,3 @@
+local relax = require "relax"
+local helper = require "helper_syntax"
+relax.hold(10)
