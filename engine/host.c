@@ -68,21 +68,21 @@ static int is_own_script(host *h, const char *source)
 int rr_host_error(lua_State *L, const char *fmt, ...)
 {
     host *h = host_of(L);
+    /* vsnprintf, not lua_pushvfstring: the messages use %g, %zu and widths. */
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
     lua_Debug ar;
     for (int level = 1; lua_getstack(L, level, &ar); level++) {
         lua_getinfo(L, "Sl", &ar);
         if (ar.currentline > 0 && !is_own_script(h, ar.source)) {
-            lua_pushfstring(L, "%s:%d: ", ar.short_src, ar.currentline);
-            break;
+            lua_pushfstring(L, "%s:%d: %s", ar.short_src, ar.currentline, msg);
+            return lua_error(L);
         }
     }
-    if (lua_gettop(L) == 0 || !lua_isstring(L, -1))
-        lua_pushliteral(L, "");
-    va_list ap;
-    va_start(ap, fmt);
-    lua_pushvfstring(L, fmt, ap);
-    va_end(ap);
-    lua_concat(L, 2);
+    lua_pushstring(L, msg);
     return lua_error(L);
 }
 

@@ -64,6 +64,11 @@ static int core_param(lua_State *L)
     double value = luaL_checknumber(L, 2);
     const char *unit = luaL_checkstring(L, 3);
     const char *desc = luaL_optstring(L, 4, "");
+    const char *seen, *u, *dsc;
+    double v;
+    for (size_t i = 0; rr_recorder_param_at(run->rec, i, &seen, &v, &u, &dsc); i++)
+        if (strcmp(seen, name) == 0)
+            return rr_host_error(L, "parameter '%s' declared twice", name);
     bool overridden = false;
     for (size_t i = 0; i < run->noverrides; i++) {
         if (strcmp(run->overrides[i].name, name) == 0) {
@@ -135,7 +140,9 @@ static int core_hold(lua_State *L)
 {
     rr_run *run = instrument_run(L);
     double d = luaL_checknumber(L, 1);
-    luaL_argcheck(L, d >= 0, 1, "a hold lasts 0 s or more");
+    if (!(d >= 0 && isfinite(d)))
+        return rr_host_error(L, "hold: the duration must be a finite number of s, 0 or more "
+                                "(got %g)", d);
     TRY(L, run, rr_run_hold(run, d, luaL_optstring(L, 2, NULL)));
     return 0;
 }

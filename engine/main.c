@@ -115,15 +115,6 @@ static int usage_error(const char *fmt, const char *arg)
     return RR_EXIT_USAGE;
 }
 
-static int number_arg(const char *name, const char *text, double *out)
-{
-    if (rr_parse_number(text, out) != RR_OK) {
-        fprintf(stderr, "relaxrun: %s: '%s' is not a number\n", name, text);
-        return 0;
-    }
-    return 1;
-}
-
 /* Parses the command line; returns -1 to go on, else an exit code. */
 static int parse_args(int argc, char **argv, options *o)
 {
@@ -151,7 +142,7 @@ static int parse_args(int argc, char **argv, options *o)
     int c;
     opterr = 0;
     /* "+": stop at the protocol; name=value pairs follow it. */
-    while ((c = getopt_long(argc, argv, "+I:o:qvh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+:I:o:qvh", longopts, NULL)) != -1) {
         switch (c) {
         case 'I': o->instrument = optarg; break;
         case 'o': o->output = optarg; break;
@@ -175,23 +166,25 @@ static int parse_args(int argc, char **argv, options *o)
                 return usage_error("--pause takes hold, unload or none, not '%s'", optarg);
             break;
         case OPT_SEED:
-            if (!number_arg("--seed", optarg, &v) || v < 0 || v != (double)(unsigned long)v)
-                return usage_error("--seed needs a non-negative integer, not '%s'", optarg);
+            if (rr_parse_number(optarg, &v) != RR_OK || v < 0 || v > 4e9 ||
+                v != (double)(unsigned long)v)
+                return usage_error("--seed needs a whole number from 0 to 4e9, not '%s'", optarg);
             o->seed = (unsigned long)v;
             break;
         case OPT_PACE:
-            if (!number_arg("--pace", optarg, &v) || v < 0)
-                return RR_EXIT_USAGE;
+            if (rr_parse_number(optarg, &v) != RR_OK || v < 0)
+                return usage_error("--pace needs a number of instrument s per wall s, 0 or "
+                                   "more, not '%s'", optarg);
             o->pace = v;
             break;
         case OPT_WATCHDOG:
-            if (!number_arg("--watchdog", optarg, &v) || v < 0)
-                return RR_EXIT_USAGE;
+            if (rr_parse_number(optarg, &v) != RR_OK || v < 0)
+                return usage_error("--watchdog needs a number of s, 0 or more, not '%s'", optarg);
             o->watchdog_s = v;
             break;
         case OPT_MEMORY:
-            if (!number_arg("--memory-limit", optarg, &v) || v <= 0)
-                return RR_EXIT_USAGE;
+            if (rr_parse_number(optarg, &v) != RR_OK || v <= 0)
+                return usage_error("--memory-limit needs a number of MB above 0, not '%s'", optarg);
             o->memory_limit_MB = v;
             break;
         case ':':
@@ -421,6 +414,11 @@ static int execute(const job *j, int argc, char **argv)
         rr_host_run(&run, &ho);
     }
 
+    /* A dry run that would break limits ends as a protocol error. */
+    if (j->dry_run && run.nviolations && run.failure == RR_END_RUNNING)
+        rr_run_fail(&run, RR_END_PROTOCOL_ERROR,
+                    "the protocol would break %zu limit%s (see the dry-run report)",
+                    run.nviolations, run.nviolations == 1 ? "" : "s");
     /* Whatever happened: the instrument to its safe state, then the data. */
     rr_end end = rr_run_close(&run);
     /* Plots and the HTML report: never a reason for the run to fail. */
@@ -439,8 +437,9 @@ static int execute(const job *j, int argc, char **argv)
         nftw(rr_recorder_dir(rec), add_size, 16, FTW_PHYS);
         printf("disk space for the run directory: %.1f MB\n", dir_bytes / 1e6);
     }
-    if (j->dry_run && run.nviolations && code == RR_EXIT_OK)
-        code = RR_EXIT_PROTOCOL;
+    if (j->dry_run && j->verbosity < 0 && !j->quiet_plan)
+        for (size_t i = 0; i < run.nviolations; i++)
+            fprintf(stderr, "LIMIT VIOLATION %s\n", run.violations[i]);
     if (j->verbosity >= 0 || end != RR_END_COMPLETE)
         print_summary(&run, rec, end == RR_END_COMPLETE ? stdout : stderr);
     if (j->after)

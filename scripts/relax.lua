@@ -187,9 +187,15 @@ end
 -- the kinds), e.g.
 --   relax.plot { kind = "arrhenius", table = "tau", x = "temperature_K",
 --                y = "tau_1_s", title = "tau_1 of the beta relaxation" }
+local plot_kinds = { relaxation = true, overlay = true, derivative = true, arrhenius = true,
+                     xy = true }
 function relax.plot(spec)
   if type(spec) ~= "table" or type(spec.kind) ~= "string" then
     error("plot: expects a table with a kind", 2)
+  end
+  if not plot_kinds[spec.kind] then
+    error(("plot: unknown kind '%s' (relaxation, overlay, derivative, arrhenius, xy)")
+          :format(spec.kind), 2)
   end
   core.plot(spec)
 end
