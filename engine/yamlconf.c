@@ -27,6 +27,22 @@ static rr_status load(yaml_parser_t *p, const char *name, rr_yaml **out,
         return RR_ERR_PARSE;
     }
     yaml_parser_delete(p);
+    /* A key given twice is a mistake (the last one would win silently). */
+    for (yaml_node_t *n = y->doc.nodes.start; n < y->doc.nodes.top; n++) {
+        yaml_node_t *k1, *k2, *v;
+        for (size_t i = 0; rr_yaml_pair(y, n, i, &k1, &v); i++) {
+            for (size_t j = 0; j < i && rr_yaml_pair(y, n, j, &k2, &v); j++) {
+                const char *a = rr_yaml_str(k1), *b = rr_yaml_str(k2);
+                if (a && b && strcmp(a, b) == 0) {
+                    if (err)
+                        snprintf(err, errlen, "%s:%d: key '%.200s' given twice (first on line %d)",
+                                 name, rr_yaml_line(k1), a, rr_yaml_line(k2));
+                    rr_yaml_free(y);
+                    return RR_ERR_PARSE;
+                }
+            }
+        }
+    }
     if (!yaml_document_get_root_node(&y->doc)) {
         if (err)
             snprintf(err, errlen, "%s:1: empty document", name);
