@@ -360,14 +360,21 @@ static void progress(rr_run *run, double now)
             remaining += run->plan[i].duration_s;
     }
     char e[32], r[32];
+    /* The latest sample's readings: no extra queries to the instrument, so a
+     * transcript replays the same whatever the terminal. */
     double T = run->last_temp_K, stress = run->last_stress_MPa;
-    RR_CALL(run->in, read_temp, &T);
-    RR_CALL(run->in, read_stress, &stress);
     hms(now - run->timeline[0].start_s, e, sizeof e);
     hms(remaining, r, sizeof r);
-    fprintf(stderr, "%s[step %zu/%zu] %-28.28s elapsed %s, remaining ~%s, T %.2f K, stress %.3f MPa%s",
+    char now_T[48] = "", now_s[48] = "";
+    if (run->segment_open && !isnan(T))
+        snprintf(now_T, sizeof now_T, ", T %.2f K", T);
+    else if (run->setpoint_K > 0)
+        snprintf(now_T, sizeof now_T, ", setpoint %.2f K", run->setpoint_K);
+    if (run->segment_open && !isnan(stress))
+        snprintf(now_s, sizeof now_s, ", stress %.3f MPa", stress);
+    fprintf(stderr, "%s[step %zu/%zu] %-28.28s elapsed %s, remaining ~%s%s%s%s",
             tty ? "\r" : "", k + 1, run->nplan > k ? run->nplan : k + 1, cur->what, e, r,
-            T, stress, tty ? "\033[K" : "\n");
+            now_T, now_s, tty ? "\033[K" : "\n");
     fflush(stderr);
 }
 
