@@ -248,16 +248,23 @@ relax.is_simulated = core.is_simulated
 --- Simulator only: overrides material parameters, e.g.
 -- relax.material { A_beta = 0.06, chi = 0.5 }.  Ignored on hardware.
 function relax.material(params)
-  for key, value in pairs(params) do
-    core.sim_set("material." .. key, check_number(value, "material." .. key))
+  -- In a fixed (sorted) order: the same protocol makes the same calls.
+  local keys = {}
+  for key in pairs(params) do keys[#keys + 1] = key end
+  table.sort(keys)
+  for _, key in ipairs(keys) do
+    core.sim_set("material." .. key, check_number(params[key], "material." .. key))
   end
 end
 
 --- Simulator only: any simulator setting (noise, faults), e.g.
 -- relax.simulator { noise = 0 }.  Ignored on hardware.
 function relax.simulator(settings)
-  for key, value in pairs(settings) do
-    core.sim_set(key, check_number(value, key))
+  local keys = {}
+  for key in pairs(settings) do keys[#keys + 1] = key end
+  table.sort(keys)
+  for _, key in ipairs(keys) do
+    core.sim_set(key, check_number(settings[key], key))
   end
 end
 

@@ -145,18 +145,20 @@ static void ln_taus(const sim_params *p, double T, double *ln_tb, double *ln_ta)
 rr_status sim_params_check(const sim_params *p, char *err, size_t errlen)
 {
     /* The relaxation times over the instrument's whole range must stay
-     * between a picosecond and 1e200 s: beyond, the numbers mean nothing
-     * physical and the solver's arithmetic breaks down. */
+     * between 1e-250 and 1e250 s: beyond, the solver's arithmetic (mode
+     * times, their ratios to a step) underflows or overflows.  The bounds
+     * are wide so that overriding material constants one at a time cannot
+     * trip over a harmless intermediate set. */
     const double T_ends[2] = {p->temp_min_K, p->temp_max_K};
     for (int i = 0; i < 2; i++) {
         double ln_tb, ln_ta;
         ln_taus(p, T_ends[i], &ln_tb, &ln_ta);
-        double lo = log(1e-12), hi = log(1e200);
+        double lo = log(1e-250), hi = log(1e250);
         if (!(ln_tb >= lo && ln_tb <= hi && ln_ta >= lo && ln_ta <= hi)) {
             snprintf(err, errlen,
                      "material: E_beta_kJ_per_mol %g, Tg_K %g, tau_beta_Tg_s %g, "
                      "tau_alpha_Tg_s %g and chi %g give tau_beta = %.3g s and tau_alpha = "
-                     "%.3g s at %g K, outside 1e-12 to 1e200 s",
+                     "%.3g s at %g K, outside 1e-250 to 1e250 s",
                      p->E_beta_kJ_per_mol, p->Tg_K, p->tau_beta_Tg_s, p->tau_alpha_Tg_s,
                      p->chi, exp(fmin(ln_tb, 700)), exp(fmin(ln_ta, 700)), T_ends[i]);
             return RR_ERR_RANGE;
