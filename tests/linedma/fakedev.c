@@ -22,6 +22,24 @@ double fakedev_stress(double e, double dt_s)
     return FAKE_E_MPA * e * (0.9 + 0.1 * exp(-dt_s / FAKE_TAU_S));
 }
 
+size_t fakedev_count_off(const rr_sample *s, size_t n, double e, double t0_s, size_t *checked)
+{
+    const double wire_time_s = 1e-6;                            /* %.6f */
+    const double slope_MPa_per_s = FAKE_E_MPA * fabs(e) * 0.1 / FAKE_TAU_S;
+    size_t bad = 0;
+    *checked = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i].strain != e || s[i].t_s <= t0_s)
+            continue;
+        ++*checked;
+        double want = fakedev_stress(e, s[i].t_s - t0_s);
+        double tol = slope_MPa_per_s * wire_time_s + 1e-9 * fabs(want);
+        if (fabs(s[i].stress_MPa - want) > tol)
+            bad++;
+    }
+    return bad;
+}
+
 static double stress(fake *f, double t)
 {
     if (f->broken)

@@ -16,5 +16,12 @@
 rr_status fakedev_open(rr_instrument **out);
 /* The stress the fake reports at time since the step dt for strain e. */
 double fakedev_stress(double e, double dt_s);
+/* How many of the n samples taken at strain e after the step at t0_s
+ * disagree with fakedev_stress by more than the line protocol's resolution
+ * allows: the emulator sends times to 1e-6 s (%.6f), so t - t0 is known to
+ * 1e-6 s and the stress to its slope times that, plus 10 digits (%.10g).
+ * Samples at another strain (before the step) are skipped; *checked says
+ * how many were compared. */
+size_t fakedev_count_off(const rr_sample *s, size_t n, double e, double t0_s, size_t *checked);
 
 #endif
