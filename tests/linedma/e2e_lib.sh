@@ -54,6 +54,17 @@ max_rel_diff() {
       d = ($5 - ref[k]) / ref[k]; if (d < 0) d = -d; if (d > m) m = d; n++ }
     END { if (n < 150) print 1; else printf "%.3g\n", m }' "$2" "$1"
 }
+# The sample-to-sample noise in the difference of two segment CSVs' stress
+# (MPa): the rms of the first differences of (A - B), rows matched by step
+# time as above.  A slow difference (a strain step a little later in real
+# time) leaves it near 0; independent noise of rms s leaves it near 2 s.
+# 1e9 if fewer than 150 rows match.
+noise_of_diff() {
+  awk -F, 'FNR == 1 { next } NR == FNR { ref[sprintf("%.3f", $2)] = $5; next }
+    { k = sprintf("%.3f", $2); if (!(k in ref)) next
+      d = $5 - ref[k]; if (n++) { e = d - p; s += e * e; m++ }; p = d }
+    END { if (n < 150) print 1e9; else printf "%.3g\n", sqrt(s / m) }' "$2" "$1"
+}
 lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
 
 finish() {
