@@ -4,6 +4,8 @@
  *  - through the instrument (its own graded mesh and Prony modes) for
  *    load / unload / reload at several temperatures, including just after
  *    each jump;
+ *  - through the instrument during a furnace ramp, with a jump on the way,
+ *    against the oracle on reduced times of the sample's temperature;
  *  - through the material solver on the oracle's own nodes for a ramp and a
  *    sinusoid (same discrete problem: this isolates the Prony series and the
  *    mode algebra). */
@@ -106,6 +108,191 @@ TEST(instrument_vs_oracle)
     const double temps[] = {315, 420, 461};
     for (size_t i = 0; i < sizeof temps / sizeof temps[0]; i++)
         CHECK(max_err_load_unload(temps[i]) < 1e-5);
+}
+
+/* The sample temperature between the instrument's samples (noise off):
+ * cubic Hermite with centred slopes; the settled temperature before the
+ * first sample. */
+typedef struct T_record {
+    const rr_sample *s;
+    size_t n;
+    double t0_s, T_before_K; /* sample times are t_s - t0_s */
+} T_record;
+
+static double T_of(double t, void *ctx)
+{
+    const T_record *r = ctx;
+    const rr_sample *s = r->s;
+#define TR(i) (s[i].t_s - r->t0_s)
+    if (r->n < 3 || t <= TR(0))
+        return t <= TR(0) ? r->T_before_K : s[0].temp_K;
+    if (t >= TR(r->n - 1))
+        return s[r->n - 1].temp_K;
+    size_t lo = 0, hi = r->n - 1;
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (TR(mid) <= t)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    double h = TR(hi) - TR(lo), u = (t - TR(lo)) / h;
+    double m0 = lo > 0 ? (s[hi].temp_K - s[lo - 1].temp_K) / (TR(hi) - TR(lo - 1))
+                       : (s[hi].temp_K - s[lo].temp_K) / h;
+    double m1 = hi + 1 < r->n ? (s[hi + 1].temp_K - s[lo].temp_K) / (TR(hi + 1) - TR(lo))
+                              : (s[hi].temp_K - s[lo].temp_K) / h;
+    double u2 = u * u, u3 = u2 * u;
+    return (2 * u3 - 3 * u2 + 1) * s[lo].temp_K + (u3 - 2 * u2 + u) * h * m0 +
+           (-2 * u3 + 3 * u2) * s[hi].temp_K + (u3 - u2) * h * m1;
+#undef TR
+}
+
+/* The oracle on reduced times agrees with the constant-temperature oracle
+ * where the temperature does not change. */
+static double const_T(double t, void *ctx) { (void)t; return *(const double *)ctx; }
+
+TEST(oracle_xi_matches_oracle_at_constant_T)
+{
+    enum { CAP = 1200 };
+    static double t[CAP], xb[CAP], xa[CAP], e[CAP], s1[CAP], s2[CAP];
+    const double T = 380, want[2] = {50, 100};
+    size_t n = oracle_mesh(t, 0, CAP, 0, 50, 1e-8, 0.05, want, 1);
+    size_t j = n;
+    n = oracle_mesh(t, n, CAP, 50, 100, 1e-8, 0.05, want + 1, 1);
+    for (size_t i = 0; i < n; i++)
+        e[i] = i < j ? EPS1 : EPS1 / 2;
+    oracle_J o = la_at(T);
+    oracle_solve(&o, t, e, s1, n);
+    double Tc = T;
+    oracle_reduced_times(&o, const_T, &Tc, t, n, xb, xa);
+    oracle_solve_xi(&o, t, xb, xa, e, s2, n);
+    double worst = 0;
+    for (size_t i = 0; i < n; i++)
+        worst = fmax(worst, fabs(s1[i] - s2[i]) / SIGMA0);
+    printf("  %zu nodes at %g K: |oracle_xi - oracle| <= %.1e sigma0\n", n, T, worst);
+    CHECK(worst < 1e-10);
+}
+
+TEST(instrument_vs_oracle_during_a_ramp)
+{
+    /* settled at 380 K; a 0.6 % step; 20 s later the furnace ramps at
+     * 10 K/min to 400 K; at 80 s, mid-ramp, the strain drops to 0.3 %;
+     * sampled at 1 Hz (the instrument then steps 1 s at a time, its
+     * furnace substep); probes just after each jump */
+    const double T1 = 380, T2 = 400, r2 = 80, r_end = 160;
+    const double after[] = {1e-6, 1e-3, 0.1};
+    enum { NA = 3, SCAP = 400 };
+    rr_instrument *in = simtest_open(NULL, false, 1);
+    SIM_CALL(in, sim_set, "aging.amplitude", 0.0);
+    SIM_CALL(in, set_temp_rate, 20.0);
+    SIM_CALL(in, set_temp, T1);
+    double t = simtest_wait_stable(in, 7200) + 600, now, Tr, tj = 0, tj2 = 0;
+    SIM_CALL(in, advance, t, &now);
+    SIM_CALL(in, read_temp, &Tr);
+    CHECK(Tr == T1);
+    static rr_sample smp[SCAP];
+    size_t ns = 0;
+    double probe_sig[2][NA];
+    SIM_CALL(in, acq_set_rate, 1.0);
+    SIM_CALL0(in, acq_start);
+    SIM_CALL(in, set_strain, EPS1);
+    SIM_CALL(in, strain_t0, &tj);
+    for (int a = 0; a < NA; a++) {
+        ns += simtest_run(in, tj + after[a], smp + ns, SCAP - ns);
+        SIM_CALL(in, read_stress, &probe_sig[0][a]);
+    }
+    ns += simtest_run(in, tj + 20, smp + ns, SCAP - ns);
+    SIM_CALL(in, set_temp_rate, 10.0);
+    SIM_CALL(in, set_temp, T2);
+    ns += simtest_run(in, tj + r2, smp + ns, SCAP - ns);
+    SIM_CALL(in, set_strain, EPS1 / 2);
+    SIM_CALL(in, strain_t0, &tj2);
+    CHECK_ABS(tj2 - tj, r2, 1e-9);
+    for (int a = 0; a < NA; a++) {
+        ns += simtest_run(in, tj2 + after[a], smp + ns, SCAP - ns);
+        SIM_CALL(in, read_stress, &probe_sig[1][a]);
+    }
+    ns += simtest_run(in, tj + r_end, smp + ns, SCAP - ns);
+    rr_instrument_close(in);
+    CHECK(ns >= 155 && ns < SCAP);
+    double T_mid = 0;
+    for (size_t i = 0; i < ns; i++)
+        if (fabs(smp[i].t_s - tj - r2) < 0.6)
+            T_mid = smp[i].temp_K;
+    printf("  ramp: %zu samples, T %.2f K at the second jump, %.2f K at the end\n", ns,
+           T_mid, smp[ns - 1].temp_K);
+    CHECK(T_mid > T1 + 2 && T_mid < T2 - 2); /* the jump lands mid-ramp */
+
+    /* the oracle on meshes (g, h_max) and (2 g, 2 h_max) through every
+     * sample and probe time, Richardson-extrapolated */
+    T_record rec = {smp, ns, tj, T1};
+    enum { CAP = 6000 };
+    static double want[2][SCAP], tt[CAP], xb[CAP], xa[CAP], e[CAP], sg[CAP];
+    size_t nw[2] = {0, 0};
+    for (int j = 0; j < 2; j++)
+        for (int a = 0; a < NA; a++)
+            want[j][nw[j]++] = (j ? r2 : 0) + after[a];
+    for (size_t i = 0; i < ns; i++) {
+        double r = smp[i].t_s - tj;
+        int j = r > r2;
+        if (nw[j] == 0 || r > want[j][nw[j] - 1] + 1e-12)
+            want[j][nw[j]++] = r;
+    }
+    static double ref[2][SCAP + 2 * NA];
+    size_t nodes[2] = {0, 0};
+    for (int g = 0; g < 2; g++) {
+        double gr = g ? 0.08 : 0.04, hmax = g ? 0.2 : 0.1;
+        size_t n = oracle_mesh_capped(tt, 0, CAP, 0, r2, 1e-8, gr, hmax, want[0], nw[0]);
+        size_t n1 = n;
+        n = oracle_mesh_capped(tt, n, CAP, r2, r_end, 1e-8, gr, hmax, want[1], nw[1]);
+        CHECK(n < CAP);
+        for (size_t i = 0; i < n; i++)
+            e[i] = i < n1 ? EPS1 : EPS1 / 2;
+        oracle_J o = la_at(T1);
+        oracle_reduced_times(&o, T_of, &rec, tt, n, xb, xa);
+        oracle_solve_xi(&o, tt, xb, xa, e, sg, n);
+        /* pick the wanted times (each appears once, after its jump) */
+        size_t k = 0;
+        for (int j = 0; j < 2; j++)
+            for (size_t w = 0; w < nw[j]; w++) {
+                size_t lo = j ? n1 + 1 : 1;
+                size_t hi = j ? n : n1;
+                for (size_t i = lo; i < hi; i++)
+                    if (tt[i] == want[j][w]) {
+                        ref[g][k] = sg[i];
+                        break;
+                    }
+                k++;
+            }
+        nodes[g] = n;
+    }
+    /* the instrument's values in the same order: probes, then samples */
+    double maxe = 0;
+    size_t k = 0, si = 0;
+    for (int j = 0; j < 2; j++)
+        for (size_t w = 0; w < nw[j]; w++, k++) {
+            double got;
+            if (w < NA) {
+                got = probe_sig[j][w];
+            } else {
+                while (si < ns && fabs(smp[si].t_s - tj - want[j][w]) > 1e-9)
+                    si++;
+                CHECK(si < ns);
+                if (si >= ns)
+                    return;
+                got = smp[si].stress_MPa;
+            }
+            double r = ref[0][k] + (ref[0][k] - ref[1][k]) / 3;
+            double d = fabs(got - r) / SIGMA0;
+            if (d > 1e-5)
+                printf("  jump %d +%g s: sim %.9g oracle %.9g (%.2e)\n", j + 1,
+                       want[j][w] - (j ? r2 : 0), got, r, d);
+            maxe = fmax(maxe, d);
+        }
+    printf("  ramp 380 -> 400 K at 10 K/min, jump mid-ramp, oracle on %zu and %zu nodes: "
+           "max |err| = %.2e sigma0 over %zu times\n",
+           nodes[0], nodes[1], maxe, k);
+    CHECK(maxe < 1e-5);
 }
 
 static void la_params(sim_params *p)
@@ -225,5 +412,7 @@ int main(void)
     RUN(prony_fit_quality);
     RUN(material_vs_oracle_ramp_sinusoid);
     RUN(instrument_vs_oracle);
+    RUN(oracle_xi_matches_oracle_at_constant_T);
+    RUN(instrument_vs_oracle_during_a_ramp);
     return rr_test_summary();
 }
