@@ -81,13 +81,24 @@ static double deviate(sim *s, bool sample, unsigned which)
 /* True stress in the sample (0 once broken). */
 static double true_stress(const sim *s) { return s->broken ? 0 : sim_material_sigma(s); }
 
-/* Stress per newton of force for the clamp and geometry (MPa/N). */
+/* Stress per newton of force for the clamp and geometry (MPa/N): the
+ * surface stress of the beam for the cantilevers (L the free length, or
+ * the span between the outer clamps), the mean stress over the section for
+ * tension and compression. */
 static double MPa_per_N(const sim *s)
 {
     const rr_geometry *g = &s->geom;
-    if (s->clamp == RR_CLAMP_SINGLE_CANTILEVER) /* sigma = 6 F L / (w t^2) */
-        return 6 * g->length_mm / (g->width_mm * g->thickness_mm * g->thickness_mm);
-    return 1 / (g->width_mm * g->thickness_mm); /* tension: F / A */
+    double wt2 = g->width_mm * g->thickness_mm * g->thickness_mm;
+    switch (s->clamp) {
+    case RR_CLAMP_SINGLE_CANTILEVER: /* clamped-free: sigma = 6 F L / (w t^2) */
+        return 6 * g->length_mm / wt2;
+    case RR_CLAMP_DUAL_CANTILEVER: /* two clamped-guided halves of L/2, F/2 each */
+        return 0.75 * g->length_mm / wt2;
+    case RR_CLAMP_TENSION:
+    case RR_CLAMP_COMPRESSION:
+        break;
+    }
+    return 1 / (g->width_mm * g->thickness_mm); /* F / A */
 }
 
 double sim_overload_limit_MPa(const sim *s)

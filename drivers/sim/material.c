@@ -41,6 +41,13 @@ static _Thread_local struct {
 } fit_cache[FIT_CACHE];
 static _Thread_local unsigned fit_next;
 
+size_t sim_material_prony_modes(double chi, double A_alpha)
+{
+    double u_min, u_max;
+    rr_prony_kww_range(chi, A_alpha, PRONY_TOL, &u_min, &u_max);
+    return rr_prony_kww_modes(chi, u_min, u_max, PRONY_MODES_PER_DECADE);
+}
+
 static rr_status prony_for(double chi, double A, rr_prony *out)
 {
     for (unsigned i = 0; i < FIT_CACHE; i++)

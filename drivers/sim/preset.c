@@ -142,15 +142,21 @@ static void ln_taus(const sim_params *p, double T, double *ln_tb, double *ln_ta)
     *ln_ta = log(p->tau_alpha_Tg_s) + (*ln_tb - log(p->tau_beta_Tg_s)) / p->chi;
 }
 
-rr_status sim_params_check(const sim_params *p, char *err, size_t errlen)
+rr_status sim_params_check(const sim_params *p, char *err, size_t errlen,
+                           const char **key)
 {
-    /* The relaxation times over the instrument's whole range must stay
-     * between 1e-250 and 1e250 s: beyond, the solver's arithmetic (mode
-     * times, their ratios to a step) underflows or overflows.  The bounds
-     * are wide so that overriding material constants one at a time cannot
-     * trip over a harmless intermediate set. */
-    const double T_ends[2] = {p->temp_min_K, p->temp_max_K};
-    for (int i = 0; i < 2; i++) {
+    const char *dummy;
+    if (!key)
+        key = &dummy;
+    *key = NULL;
+    /* The relaxation times over every temperature the sample can reach
+     * (the instrument's range, and ambient, where it drifts on standby)
+     * must stay between 1e-250 and 1e250 s: beyond, the solver's arithmetic
+     * (mode times, their ratios to a step) underflows or overflows.  The
+     * bounds are wide so that overriding material constants one at a time
+     * cannot trip over a harmless intermediate set. */
+    const double T_ends[3] = {p->temp_min_K, p->temp_max_K, p->ambient_K};
+    for (int i = 0; i < 3; i++) {
         double ln_tb, ln_ta;
         ln_taus(p, T_ends[i], &ln_tb, &ln_ta);
         double lo = log(1e-250), hi = log(1e250);
@@ -158,25 +164,50 @@ rr_status sim_params_check(const sim_params *p, char *err, size_t errlen)
             snprintf(err, errlen,
                      "material: E_beta_kJ_per_mol %g, Tg_K %g, tau_beta_Tg_s %g, "
                      "tau_alpha_Tg_s %g and chi %g give tau_beta = %.3g s and tau_alpha = "
-                     "%.3g s at %g K, outside 1e-250 to 1e250 s",
+                     "%.3g s at %g K (%s), outside 1e-250 to 1e250 s",
                      p->E_beta_kJ_per_mol, p->Tg_K, p->tau_beta_Tg_s, p->tau_alpha_Tg_s,
-                     p->chi, exp(fmin(ln_tb, 700)), exp(fmin(ln_ta, 700)), T_ends[i]);
+                     p->chi, exp(fmin(ln_tb, 700)), exp(fmin(ln_ta, 700)), T_ends[i],
+                     i == 0 ? "limits.temp_min_K" : i == 1 ? "limits.temp_max_K"
+                                                   : "furnace.ambient_K");
+            *key = i == 2 ? "furnace.ambient_K" : "material.E_beta_kJ_per_mol";
             return RR_ERR_RANGE;
         }
+    }
+    /* A small chi stretches the KWW decay over more decades than the
+     * solver has modes for (3 a decade, RR_PRONY_MAX in all). */
+    size_t modes = sim_material_prony_modes(p->chi, p->A_alpha);
+    if (modes > RR_PRONY_MAX) {
+        double lo = p->chi, hi = 1; /* the smallest chi that fits, by bisection */
+        for (int i = 0; i < 60; i++) {
+            double mid = (lo + hi) / 2;
+            if (sim_material_prony_modes(mid, p->A_alpha) > RR_PRONY_MAX)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        snprintf(err, errlen,
+                 "material: chi %g with A_alpha %g needs %zu Prony modes, the simulator has "
+                 "%d: chi must be at least %.3g",
+                 p->chi, p->A_alpha, modes, RR_PRONY_MAX, hi);
+        *key = "material.chi";
+        return RR_ERR_RANGE;
     }
     if (!(p->temp_min_K < p->temp_max_K)) {
         snprintf(err, errlen, "limits: temp_min_K %g must be below temp_max_K %g",
                  p->temp_min_K, p->temp_max_K);
+        *key = "limits.temp_min_K";
         return RR_ERR_RANGE;
     }
     if (!(p->freq_min_Hz < p->freq_max_Hz)) {
         snprintf(err, errlen, "limits: freq_min_Hz %g must be below freq_max_Hz %g",
                  p->freq_min_Hz, p->freq_max_Hz);
+        *key = "limits.freq_min_Hz";
         return RR_ERR_RANGE;
     }
     if (p->rate_K_per_min > p->rate_max_K_per_min) {
         snprintf(err, errlen, "furnace.rate_K_per_min %g is above limits.rate_max_K_per_min %g",
                  p->rate_K_per_min, p->rate_max_K_per_min);
+        *key = "furnace.rate_K_per_min";
         return RR_ERR_RANGE;
     }
     return RR_OK;
@@ -205,15 +236,16 @@ rr_status sim_params_set(sim_params *p, const char *key, double v, char *err,
     }
     sim_params trial = *p;
     *slot(&trial, f) = v;
-    rr_status st = sim_params_check(&trial, err, errlen);
+    rr_status st = sim_params_check(&trial, err, errlen, NULL);
     if (st != RR_OK)
         return st;
     *p = trial;
     return RR_OK;
 }
 
+/* Loads one section; line[i] gets the line of fields[i] (0: not given). */
 static rr_status load_section(rr_yaml *y, yaml_node_t *map, const char *sec,
-                              sim_params *p, bool *seen, char *err, size_t errlen)
+                              sim_params *p, int *line, char *err, size_t errlen)
 {
     yaml_node_t *k, *v;
     if (map->type != YAML_MAPPING_NODE) {
@@ -227,10 +259,10 @@ static rr_status load_section(rr_yaml *y, yaml_node_t *map, const char *sec,
         snprintf(full, sizeof full, "%s.%s", sec, name ? name : "?");
         if (name && strcmp(sec, "sample") == 0 && strcmp(name, "clamp") == 0) {
             rr_clamp c;
-            if (rr_clamp_parse(rr_yaml_str(v), &c) != RR_OK ||
-                (c != RR_CLAMP_TENSION && c != RR_CLAMP_SINGLE_CANTILEVER)) {
+            if (rr_clamp_parse(rr_yaml_str(v), &c) != RR_OK) {
                 snprintf(err, errlen,
-                         "%s:%d: key 'sample.clamp': '%s' is not tension or single_cantilever",
+                         "%s:%d: key 'sample.clamp': '%s' is not tension, single_cantilever, "
+                         "dual_cantilever or compression",
                          y->path, rr_yaml_line(v), rr_yaml_str(v) ? rr_yaml_str(v) : "?");
                 return RR_ERR_RANGE;
             }
@@ -256,7 +288,7 @@ static rr_status load_section(rr_yaml *y, yaml_node_t *map, const char *sec,
             return RR_ERR_RANGE;
         }
         *slot(p, f) = x;
-        seen[f - fields] = true;
+        line[f - fields] = rr_yaml_line(v);
     }
     return RR_OK;
 }
@@ -268,7 +300,7 @@ rr_status sim_params_load(const char *path, sim_params *p, char *name,
     rr_status st = rr_yaml_load_file(path, &y, err, errlen);
     if (st != RR_OK)
         return st;
-    bool seen[NFIELDS] = {false};
+    int line[NFIELDS] = {0};
     yaml_node_t *root = rr_yaml_root(y), *k, *v;
     int sec_line[sizeof sections / sizeof sections[0]];
     if (root->type != YAML_MAPPING_NODE) {
@@ -307,26 +339,37 @@ rr_status sim_params_load(const char *path, sim_params *p, char *name,
             st = RR_ERR_PARSE;
             goto out;
         }
-        st = load_section(y, v, key, p, seen, err, errlen);
+        st = load_section(y, v, key, p, line, err, errlen);
         if (st != RR_OK)
             goto out;
     }
     for (size_t i = 0; i < NFIELDS; i++) {
-        if (fields[i].required && !seen[i]) {
-            int line = rr_yaml_line(root);
+        if (fields[i].required && !line[i]) {
+            int at = rr_yaml_line(root);
             for (size_t s = 0; s < sizeof sections / sizeof sections[0]; s++)
                 if (strcmp(sections[s], fields[i].section) == 0)
-                    line = sec_line[s];
-            snprintf(err, errlen, "%s:%d: missing key '%s.%s'", path, line,
+                    at = sec_line[s];
+            snprintf(err, errlen, "%s:%d: missing key '%s.%s'", path, at,
                      fields[i].section, fields[i].key);
             st = RR_ERR_PARSE;
             goto out;
         }
     }
     {
-        char e2[256];
-        st = sim_params_check(p, e2, sizeof e2);
-        if (st != RR_OK)
+        /* name the line of the key to blame, where the preset gives it */
+        char e2[400];
+        const char *key = NULL;
+        st = sim_params_check(p, e2, sizeof e2, &key);
+        int at = 0;
+        for (size_t i = 0; st != RR_OK && key && i < NFIELDS; i++) {
+            char full[96];
+            snprintf(full, sizeof full, "%s.%s", fields[i].section, fields[i].key);
+            if (strcmp(full, key) == 0)
+                at = line[i];
+        }
+        if (st != RR_OK && at)
+            snprintf(err, errlen, "%s:%d: key '%s': %s", path, at, key, e2);
+        else if (st != RR_OK)
             snprintf(err, errlen, "%s: %s", path, e2);
     }
 out:

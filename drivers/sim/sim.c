@@ -147,8 +147,6 @@ static rr_status sim_set_clamp(void *ctx, rr_clamp mode)
 {
     sim *s = ctx;
     HEATER_GUARD(s);
-    if (mode != RR_CLAMP_TENSION && mode != RR_CLAMP_SINGLE_CANTILEVER)
-        return fail(s, RR_ERR_UNSUPPORTED, "the simulator has tension and single cantilever clamps");
     rr_status st = busy_for_config(s);
     if (st != RR_OK)
         return st;

@@ -72,7 +72,11 @@ rr_status sim_params_load(const char *path, sim_params *p, char *name,
 rr_status sim_params_set(sim_params *p, const char *key, double v, char *err,
                          size_t errlen);
 /* Cross-field checks (limits ordered etc.). */
-rr_status sim_params_check(const sim_params *p, char *err, size_t errlen);
+/* Checks what no single field's range can: the relaxation times over the
+ * temperatures the sample can reach, the Prony series chi needs, the
+ * limits' order.  On failure *key (may be NULL) names the key to blame. */
+rr_status sim_params_check(const sim_params *p, char *err, size_t errlen,
+                           const char **key);
 
 /* ---- material (material.c) ---------------------------------------------- */
 #define SIM_MAX_MODES (RR_PRONY_MAX + 1)
@@ -114,6 +118,9 @@ void sim_material_taus(const sim_material *m, double T_K, double *tau_b_s,
  * eps_end; returns the stress at the end.  h = 0 is a strain jump. */
 double sim_material_step(sim_material *m, double h, double T_K, double eps_end);
 /* Creep compliance J(t) from the modes (1/MPa), and the exact Eq. (2). */
+/* Modes the KWW Prony series needs for chi and A_alpha (the solver has
+ * RR_PRONY_MAX). */
+size_t sim_material_prony_modes(double chi, double A_alpha);
 double sim_material_J_modes(const sim_material *m, double t_s, double T_K);
 double sim_material_J_exact(const sim_params *p, double t_s, double T_K);
 /* Complex compliance of the modes at angular frequency w: J' - i J''. */

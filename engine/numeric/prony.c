@@ -185,6 +185,14 @@ out:
     return st;
 }
 
+size_t rr_prony_kww_modes(double chi, double u_min, double u_max,
+                          double modes_per_decade)
+{
+    if (chi == 1)
+        return 1;
+    return (size_t)ceil((log10(u_max) - log10(u_min)) * modes_per_decade) + 1;
+}
+
 void rr_prony_kww_range(double chi, double A, double tol, double *u_min,
                         double *u_max)
 {
@@ -211,7 +219,7 @@ rr_status rr_prony_fit_kww(double chi, double u_min, double u_max,
         return RR_OK;
     }
     double lo = log10(u_min), hi = log10(u_max);
-    size_t n = (size_t)ceil((hi - lo) * modes_per_decade) + 1;
+    size_t n = rr_prony_kww_modes(chi, u_min, u_max, modes_per_decade);
     if (n > RR_PRONY_MAX)
         return RR_ERR_RANGE;
     /* Fit points: 4 per mode spacing, one extra decade on each side, and

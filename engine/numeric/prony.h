@@ -46,6 +46,11 @@ double rr_kww_decay(double u, double chi);
 rr_status rr_prony_fit_kww(double chi, double u_min, double u_max,
                            double modes_per_decade, rr_prony *out);
 
+/* How many modes rr_prony_fit_kww places over [u_min, u_max] (it refuses
+ * more than RR_PRONY_MAX with RR_ERR_RANGE). */
+size_t rr_prony_kww_modes(double chi, double u_min, double u_max,
+                          double modes_per_decade);
+
 /* The range of u over which the fit must hold so that the KWW term of a
  * compliance with amplitude A (in units of 1/E) is represented to about
  * tol: below u_min the term is below tol, above u_max the decay is below

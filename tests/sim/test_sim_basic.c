@@ -486,6 +486,8 @@ TEST(preset_errors)
     CHECK(strstr(err, ":11: key 'noise.stress_MPa'") != NULL);
     printf("  %s\n", err);
     snprintf(text, sizeof text, "%ssample:\n  clamp: dual_cantilever\n", good_material);
+    CHECK(open_text(text, err, sizeof err) == RR_OK);
+    snprintf(text, sizeof text, "%ssample:\n  clamp: torsion\n", good_material);
     CHECK(open_text(text, err, sizeof err) != RR_OK);
     CHECK(strstr(err, "sample.clamp") != NULL);
     rr_open_options o = {.seed = 1, .presets_dir = simtest_presets()};
@@ -493,6 +495,25 @@ TEST(preset_errors)
     CHECK(rr_sim_open("NoSuchGlass", &o, &in, err, sizeof err) != RR_OK);
     CHECK(in == NULL);
     CHECK(rr_sim_open("Zr50Cu40Al10", &o, &in, err, sizeof err) == RR_OK);
+    rr_instrument_close(in);
+    /* cross-field checks name the key and its line: a chi too small for
+     * the Prony series (3 modes a decade, 128 in all: chi >= 0.2 or so for
+     * A_alpha 1.5), and an ambient where tau_alpha overflows */
+    CHECK(open_text(subst(good_material, "chi: 0.44", "chi: 0.15"), err, sizeof err) ==
+          RR_ERR_RANGE);
+    CHECK(strstr(err, ":5: key 'material.chi'") != NULL && strstr(err, "at least 0.2") != NULL);
+    printf("  %s\n", err);
+    snprintf(text, sizeof text, "%sfurnace:\n  ambient_K: 20\n", good_material);
+    CHECK(open_text(text, err, sizeof err) == RR_ERR_RANGE);
+    CHECK(strstr(err, ":11: key 'furnace.ambient_K'") != NULL);
+    printf("  %s\n", err);
+    /* the same checks on a running simulator, by key */
+    in = NULL;
+    CHECK(rr_sim_open(NULL, &o, &in, err, sizeof err) == RR_OK);
+    CHECK(in->ops->sim_set(in->ctx, "material.chi", 0.15) == RR_ERR_RANGE);
+    CHECK(strstr(in->ops->last_error(in->ctx), "chi must be at least") != NULL);
+    CHECK(in->ops->sim_set(in->ctx, "furnace.ambient_K", 20) == RR_ERR_RANGE);
+    CHECK(in->ops->sim_set(in->ctx, "material.chi", 0.5) == RR_OK);
     rr_instrument_close(in);
 }
 
