@@ -32,9 +32,10 @@ case $build in /*) ;; *) build=$PWD/$build ;; esac
 if [ "${RR_FUZZ_NOBUILD:-0}" != 1 ]; then
   if [ ! -f "$build/CMakeCache.txt" ]; then
     echo "configuring $build (clang, RELAXRUN_FUZZ=ON)"
+    mkdir -p "$build"
     CC=clang cmake -S "$src" -B "$build" -DRELAXRUN_FUZZ=ON \
-      -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$build.configure.log" 2>&1 ||
-      { cat "$build.configure.log"; exit 1; }
+      -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$build/configure.log" 2>&1 ||
+      { cat "$build/configure.log"; exit 1; }
   elif ! grep -q '^RELAXRUN_FUZZ:BOOL=ON' "$build/CMakeCache.txt"; then
     echo "$build is not a fuzz build: configure it with CC=clang -DRELAXRUN_FUZZ=ON" >&2
     exit 2
