@@ -147,6 +147,8 @@ rr_status rr_eq1_fit(const double *tau_alpha_s, const double *tau_beta_s,
     double g0 = 1 / (1 - chi), g1 = i0 / ((1 - chi) * (1 - chi));
     out->se_ln_t0 = sqrt(g0 * g0 * var_i0 + g1 * g1 * L.var_b + 2 * g0 * g1 * cov_i0_b);
     out->t0_s = exp(lt0);
+    if (!(out->t0_s > 0) || !isfinite(out->t0_s)) /* chi = 1: no t0 */
+        out->t0_s = out->se_ln_t0 = NAN;
     out->rss = L.rss;
     out->n = n;
     return RR_OK;
@@ -212,6 +214,13 @@ static void full_covariance(const double *J, size_t n, size_t p, double rss,
     }
     gsl_matrix_free(M);
     gsl_matrix_free(C);
+}
+
+/* -1 if x is within 1e-4 of lo, +1 if within 1e-4 of hi, else 0 (x in
+ * the fit's own coordinates: ln tau, beta). */
+static int bound_side(double x, double lo, double hi)
+{
+    return x <= lo + 1e-4 ? -1 : x >= hi - 1e-4 ? 1 : 0;
 }
 
 /* Checks t (strictly increasing, > 0) and y (finite); names the sample. */
@@ -299,6 +308,8 @@ rr_status rr_kww_fit(const double *t_s, const double *y, size_t n,
     out->dof = n - p;
     out->noise_rms = sqrt(out->rss / (double)out->dof);
     out->converged = conv;
+    for (int k = 0; k < 2; k++)
+        out->at_bound[k] = bound_side(thb[k], lo[k], hi[k]);
     return RR_OK;
 }
 
@@ -312,6 +323,10 @@ rr_status rr_losspeak_find(const double *x, const double *y, size_t n,
     memset(out, 0, sizeof *out);
     if (n < 3)
         return rr_an_fail(err, RR_ERR_ARG, "loss_peak: %zu points, need >= 3", n);
+    if (!(half_width > 0) || !isfinite(half_width))
+        return rr_an_fail(err, RR_ERR_ARG,
+                          "loss_peak: half_width must be finite and > 0, got %g",
+                          half_width);
     size_t im = 0;
     for (size_t i = 0; i < n; i++) {
         if (!isfinite(x[i]) || !isfinite(y[i]) || (log_x && !(x[i] > 0)))
@@ -329,9 +344,9 @@ rr_status rr_losspeak_find(const double *x, const double *y, size_t n,
     out->x_peak = x[im];
     out->y_peak = y[im];
     out->se_x_peak = NAN;
+    out->used = 1; /* until the parabola locates the peak */
     if (im == 0 || im == n - 1) {
         out->edge = 1;
-        out->used = 1;
         return RR_OK;
     }
     /* Points within half_width (in u = ln x or x) of the top, >= 3. */
@@ -399,6 +414,7 @@ rr_status rr_losspeak_find(const double *x, const double *y, size_t n,
                 out->y_peak = exp(out->y_peak);
             out->se_x_peak = var >= 0 ? sqrt(var) * (log_x ? out->x_peak : 1) : NAN;
             out->used = m;
+            out->refined = 1;
         }
     }
     gsl_matrix_free(M);

@@ -33,8 +33,11 @@ rr_status rr_arrhenius_fit(const double *T_K, const double *tau_s,
                            const double *se_tau_s, size_t n, int absolute,
                            rr_arrhenius *out, char *err);
 
-/* y = A exp(-(t/tau)^beta) + c, by variable projection over (ln tau,
- * beta in [0.05, 1]); A and c linear (c fixed at 0 if no_offset). */
+/* y = A exp(-(t/tau)^beta) + c, by variable projection over (ln tau in
+ * [ln(t_first/1e3), ln(1e6 t_last)], beta in [0.05, 1]); A and c linear
+ * (c fixed at 0 if no_offset).  A parameter within 1e-4 of a bound (in
+ * ln tau, in beta) is flagged in at_bound: e.g. beta = 1 for a compressed
+ * decay, which the model cannot follow; its error is not meaningful. */
 typedef struct rr_kww {
     double A, tau_s, beta, c;
     double se[4];      /* of A, tau_s, beta, c */
@@ -42,6 +45,7 @@ typedef struct rr_kww {
     double rss, noise_rms;
     size_t n, dof;
     int converged;
+    int at_bound[2];   /* tau_s, beta: -1 lower bound, +1 upper, 0 inside */
 } rr_kww;
 rr_status rr_kww_fit(const double *t_s, const double *y, size_t n,
                      int no_offset, rr_kww *out, char *err);
@@ -49,20 +53,25 @@ rr_status rr_kww_fit(const double *t_s, const double *y, size_t n,
 /* Loss-peak location in a scan x (frequency in Hz or temperature in K,
  * strictly increasing) of a loss y (E'' or tan delta): the highest point,
  * refined by a least-squares parabola in ln y (in y if some y <= 0)
- * through the points within half_width of it (in ln f for log_x, in x
- * otherwise; at least 3 points).  edge: the highest
- * point is the first or last of the scan (then x_peak is that point). */
+ * through the points within half_width (finite, > 0) of it (in ln f for
+ * log_x, in x otherwise; at least 3 points).  refined: the parabola has
+ * its maximum inside those points, and x_peak, y_peak, se_x_peak and used
+ * are its; otherwise (edge, or no such maximum) x_peak is the highest
+ * point itself, se_x_peak NaN and used 1.  edge: the highest point is the
+ * first or last of the scan. */
 typedef struct rr_losspeak {
     double x_peak, y_peak, se_x_peak;
     size_t index, used;
-    int edge;
+    int edge, refined;
 } rr_losspeak;
 rr_status rr_losspeak_find(const double *x, const double *y, size_t n,
                            int log_x, double half_width, rr_losspeak *out,
                            char *err);
 
 /* Eq. (1) fit: ln tau_b = chi ln tau_a + (1 - chi) ln t0 over points
- * (tau_a_s, tau_b_s); slope chi and t0 with standard errors. */
+ * (tau_a_s, tau_b_s); slope chi and t0 with standard errors.  At chi = 1
+ * t0 drops out of Eq. (1): t0_s and se_ln_t0 are then NaN, as they are
+ * when chi is so close to 1 that t0 over- or underflows. */
 typedef struct rr_eq1fit {
     double chi, se_chi, t0_s, se_ln_t0, rss;
     size_t n;

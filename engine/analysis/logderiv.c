@@ -92,6 +92,7 @@ rr_status rr_logderiv_compute(const double *t_s, const double *y, size_t n,
     double win = opts && opts->window_decades > 0 ? opts->window_decades : 0.15;
     double min_snr = opts && opts->min_snr > 0 ? opts->min_snr : 5;
     double min_rel = opts && opts->min_rel_height > 0 ? opts->min_rel_height : 0.01;
+    double min_abs = opts && opts->min_abs_height > 0 ? opts->min_abs_height : 1e-6;
     if (!(per_dec <= 1e4) || !(win <= 10))
         return rr_an_fail(err, RR_ERR_ARG,
                           "logderiv: per_decade must be in (0, 1e4], "
@@ -117,7 +118,9 @@ rr_status rr_logderiv_compute(const double *t_s, const double *y, size_t n,
     bin *b = calloc(nb, sizeof *b);
     if (!b)
         return rr_an_fail(err, RR_ERR_NOMEM, "logderiv: out of memory");
-    double sigma = noise_sigma(t_s, y, first, n);
+    double sigma = noise_sigma(t_s, y, first, n), yscale = 0;
+    for (size_t i = first; i < n; i++)
+        yscale = fmax(yscale, fabs(y[i]));
     /* Running means of each bin in one pass. */
     for (size_t i = first; i < n; i++) {
         double x = log(t_s[i]);
@@ -184,8 +187,19 @@ rr_status rr_logderiv_compute(const double *t_s, const double *y, size_t n,
         out->d[i] = c[1];
         out->se[i] = inv11 >= 0 ? sigma * sqrt(inv11) : NAN;
         out->count[i] = (size_t)b[i].n;
+        if (!isfinite(c[1])) {
+            out->d[i] = out->se[i] = NAN;
+            out->undetermined++;
+        }
     }
     free(b);
+    if (out->undetermined == m) {
+        rr_logderiv_clear(out);
+        return rr_an_fail(err, RR_ERR_ARG,
+                          "logderiv: no log bin has another within +-%g "
+                          "decade (record too sparse: widen window_decades)",
+                          win);
+    }
 
     /* Peaks of g = -d: local maxima kept if they stand out of the noise. */
     out->peaks = malloc(m * sizeof *out->peaks);
@@ -211,9 +225,9 @@ rr_status rr_logderiv_compute(const double *t_s, const double *y, size_t n,
         double base = fmax(left, right);
         if (i == 0 || i + 1 == m) /* a maximum at the end: one base only */
             base = i == 0 ? right : left;
-        double prom = g - base, se = out->se[i];
+        double prom = g - base, se = out->se[i], hmin = min_abs * yscale;
         if (!(g > min_snr * se) || !(prom > min_snr * se) ||
-            !(g >= min_rel * gmax))
+            !(g >= min_rel * gmax) || !(g > hmin) || !(prom > hmin))
             continue;
         rr_logpeak *pk = &out->peaks[out->npeaks++];
         pk->index = i;

@@ -6,9 +6,17 @@
  * the bins within +- window_decades, and its slope is the derivative.
  * The standard error of each slope propagates the noise of the samples,
  * estimated once from pseudo-residuals (each sample against the line
- * through its two neighbours), through the weighted local fit.  Windows are cut at the ends of the
- * record, so values within about a decade of either end are biased: peaks
- * there are flagged near_edge.
+ * through its two neighbours), through the weighted local fit.  Windows
+ * are cut at the ends of the record, so values within about a decade of
+ * either end are biased: peaks there are flagged near_edge.  A bin with no
+ * other bin inside its window has no derivative (NaN in d and se, counted
+ * in undetermined); a record where no bin has one is an error.
+ *
+ * Peaks must stand out of the noise (min_snr standard errors) and exceed
+ * an absolute floor, min_abs_height times the largest |y| (sigma0 for a
+ * normalised curve) per unit of ln t, in height and prominence: on
+ * noise-free data the noise estimate is 0 and the rounding-level ripples
+ * of a flat curve would otherwise pass as peaks.
  */
 #ifndef RR_LOGDERIV_H
 #define RR_LOGDERIV_H
@@ -24,6 +32,8 @@ typedef struct rr_logderiv_opts {
                               min_snr standard errors (default 5) */
     double min_rel_height; /* ... and reach this fraction of the highest
                               value of -dy/dln t (default 0.01) */
+    double min_abs_height; /* ... and, in height and prominence, exceed
+                              this fraction of max |y| (default 1e-6) */
 } rr_logderiv_opts;
 
 typedef struct rr_logpeak {
@@ -39,10 +49,13 @@ typedef struct rr_logpeak {
 
 typedef struct rr_logderiv {
     size_t m;          /* grid points */
-    double *t_s;       /* mean time of each bin */
+    double *t_s;       /* geometric mean time of each bin (exp of the
+                          mean ln t of its samples) */
     double *d;         /* dy/dln t (negative for a decay) */
     double *se;        /* standard error of d (NaN when undetermined) */
     size_t *count;     /* samples in each bin */
+    size_t undetermined; /* grid points with d NaN: no other bin within
+                            +- window_decades */
     double t_first_s, t_last_s; /* the record's range (t > 0) */
     double noise;      /* estimated noise (standard deviation) of y */
     size_t npeaks;
@@ -52,7 +65,8 @@ typedef struct rr_logderiv {
 /* Computes the derivative of y(t) (n samples, t strictly increasing and
  * finite, y finite; samples with t <= 0 are ignored).  out is owned by
  * the caller: release with rr_logderiv_clear.  Errors (RR_ERR_ARG): bad
- * options, unsorted or non-finite input, fewer than 3 bins with data. */
+ * options, unsorted or non-finite input, fewer than 3 bins with data, no
+ * bin with another inside its window (too sparse for window_decades). */
 rr_status rr_logderiv_compute(const double *t_s, const double *y, size_t n,
                               const rr_logderiv_opts *opts, rr_logderiv *out,
                               char *err);

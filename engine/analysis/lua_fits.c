@@ -73,9 +73,25 @@ static void read_deriv_opts(lua_State *L, int opts, rr_logderiv_opts *o)
     o->window_decades = rr_lua_opt_number(L, opts, "window_decades", 0.15);
     o->min_snr = rr_lua_opt_number(L, opts, "min_snr", 5);
     o->min_rel_height = rr_lua_opt_number(L, opts, "min_rel_height", 0.01);
+    o->min_abs_height = rr_lua_opt_number(L, opts, "min_abs_height", 1e-6);
     luaL_argcheck(L, o->per_decade > 0 && o->window_decades > 0 && o->min_snr > 0 &&
-                      o->min_rel_height > 0, opts,
-                  "per_decade, window_decades, min_snr, min_rel_height must be > 0");
+                      o->min_rel_height > 0 && o->min_abs_height > 0, opts,
+                  "per_decade, window_decades, min_snr, min_rel_height, "
+                  "min_abs_height must be > 0");
+}
+
+/* Sets field at_bound of the table on top: {name = "lower" | "upper"} for
+ * each of the k parameters whose side[] is not 0. */
+static void set_at_bound(lua_State *L, const int *side, const char *const *names,
+                         int k)
+{
+    lua_createtable(L, 0, k);
+    for (int i = 0; i < k; i++)
+        if (side[i]) {
+            lua_pushstring(L, side[i] < 0 ? "lower" : "upper");
+            lua_setfield(L, -2, names[i]);
+        }
+    lua_setfield(L, -2, "at_bound");
 }
 
 static void push_peak(lua_State *L, const rr_logpeak *p)
@@ -131,6 +147,8 @@ static int an_logderiv(lua_State *L)
     }
     rr_lua_set_number(L, "t_first_s", d.t_first_s);
     rr_lua_set_number(L, "t_last_s", d.t_last_s);
+    lua_pushinteger(L, (lua_Integer)d.undetermined);
+    lua_setfield(L, -2, "undetermined");
     rr_logderiv_clear(&d);
     return 1;
 }
@@ -165,7 +183,7 @@ static int an_twostep(lua_State *L)
         return rr_lua_fail(L, err);
     if (st != RR_OK)
         return rr_lua_raise(L, st, err);
-    lua_createtable(L, 0, 32);
+    lua_createtable(L, 0, 34);
     static const char *const names[6] = {"a1", "tau_1_s", "a2", "tau_2_s", "beta", "c"};
     double vals[6] = {r.a1, r.tau1_s, r.a2, r.tau2_s, r.beta, r.c};
     for (int k = 0; k < 6; k++) {
@@ -184,6 +202,8 @@ static int an_twostep(lua_State *L)
     lua_setfield(L, -2, "dof");
     rr_lua_set_boolean(L, "converged", r.converged);
     rr_lua_set_boolean(L, "tau_2_at_bound", r.tau2_at_bound);
+    static const char *const bnames[3] = {"tau_1_s", "tau_2_s", "beta"};
+    set_at_bound(L, r.at_bound, bnames, 3);
     rr_lua_set_number(L, "t_first_s", r.t_first_s);
     rr_lua_set_number(L, "t_last_s", r.t_last_s);
     rr_lua_set_number(L, "beta_visible", r.beta_visible);
@@ -226,6 +246,8 @@ static int an_kww(lua_State *L)
     lua_pushinteger(L, (lua_Integer)r.n);
     lua_setfield(L, -2, "n");
     rr_lua_set_boolean(L, "converged", r.converged);
+    static const char *const bnames[2] = {"tau_s", "beta"};
+    set_at_bound(L, r.at_bound, bnames, 2);
     return 1;
 }
 
@@ -308,7 +330,7 @@ static int an_loss_peak(lua_State *L)
         return rr_lua_fail(L, err);
     if (st != RR_OK)
         return rr_lua_raise(L, st, err);
-    lua_createtable(L, 0, 8);
+    lua_createtable(L, 0, 9);
     if (tscan) {
         rr_lua_set_number(L, "T_peak_K", p.x_peak);
         rr_lua_set_number(L, "se_T_peak_K", p.se_x_peak);
@@ -321,6 +343,7 @@ static int an_loss_peak(lua_State *L)
     }
     rr_lua_set_number(L, "loss_peak", p.y_peak);
     rr_lua_set_boolean(L, "edge", p.edge);
+    rr_lua_set_boolean(L, "refined", p.refined);
     lua_pushinteger(L, (lua_Integer)p.index + 1);
     lua_setfield(L, -2, "index");
     lua_pushinteger(L, (lua_Integer)p.used);

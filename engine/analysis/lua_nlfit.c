@@ -10,6 +10,7 @@
 #include <lauxlib.h>
 #include <lua.h>
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "lua_internal.h"
@@ -41,16 +42,32 @@ static void push_params(lua_State *L, const fit_ctx *c)
     }
 }
 
-/* Reads the number on top as value k of `what`; pops it. */
+/* Reads the number on top as value k of `what`; pops it.  Only a number
+ * will do: a numeric string is refused, as a slip rather than a value. */
 static double pop_number(lua_State *L, const char *what, size_t k)
 {
-    int isnum;
-    double v = lua_tonumberx(L, -1, &isnum);
-    if (!isnum)
+    if (lua_type(L, -1) != LUA_TNUMBER)
         luaL_error(L, "fit: %s returned %s for point %I, expected a number",
                    what, luaL_typename(L, -1), (lua_Integer)k + 1);
+    double v = lua_tonumber(L, -1);
     lua_pop(L, 1);
     return v;
+}
+
+/* Calls the function and 2 arguments above `base` and checks that it
+ * returned exactly one value (left on top).  k: the point (pointwise
+ * calls), or SIZE_MAX for a vectorised call. */
+static void call_one(lua_State *L, int base, const char *what, size_t k)
+{
+    lua_call(L, 2, LUA_MULTRET);
+    int nret = lua_gettop(L) - base;
+    if (nret == 1)
+        return;
+    if (k == SIZE_MAX)
+        luaL_error(L, "fit: %s returned %d values, expected 1 (an array)", what,
+                   nret);
+    luaL_error(L, "fit: %s returned %d values for point %I, expected 1", what,
+               nret, (lua_Integer)k + 1);
 }
 
 /* Reads p derivatives from the table on top into row; pops it. */
@@ -85,7 +102,7 @@ static int eval_protected(lua_State *L)
         lua_pushvalue(L, fn);
         lua_pushvalue(L, ip);
         lua_pushvalue(L, i_x);
-        lua_call(L, 2, 1);
+        call_one(L, ip, what, SIZE_MAX);
         if (!lua_istable(L, -1))
             return luaL_error(L, "fit: %s returned %s, expected an array of "
                                  "%I values", what, luaL_typename(L, -1),
@@ -106,7 +123,7 @@ static int eval_protected(lua_State *L)
             lua_pushvalue(L, fn);
             lua_pushvalue(L, ip);
             lua_pushnumber(L, c->xs[i]);
-            lua_call(L, 2, 1);
+            call_one(L, ip, what, i);
             if (c->want_jac)
                 pop_row(L, c, i, c->out + i * c->p);
             else
@@ -262,6 +279,7 @@ static int an_fit(lua_State *L)
     luaL_argcheck(L, lua_isnil(L, 10) || lua_isnil(L, 11), 1,
                   "give sigma or weights, not both");
     double *w = NULL;
+    size_t n_zero = 0; /* weights of 0: these points do not count */
     if (!lua_isnil(L, 10) || !lua_isnil(L, 11)) {
         int is_sigma = !lua_isnil(L, 10);
         size_t nw;
@@ -277,6 +295,7 @@ static int an_fit(lua_State *L)
                                   is_sigma ? "sigma" : "weights",
                                   (lua_Integer)i + 1, w[i],
                                   is_sigma ? "> 0" : ">= 0");
+            n_zero += w[i] == 0;
             w[i] = is_sigma ? 1 / w[i] : sqrt(w[i]);
         }
     } else {
@@ -312,6 +331,7 @@ static int an_fit(lua_State *L)
     rr_nlls_problem pb = {
         .n = c.n, .p = c.p, .f = cb_f, .df = c.i_jac ? cb_df : NULL,
         .user = &c, .x0 = x0, .lower = lo, .upper = hi, .fixed = fixed,
+        .n_zero_weight = n_zero,
         .max_iter = (int)max_iter,
         .xtol = rr_lua_opt_number(L, 1, "xtol", 0),
         .gtol = rr_lua_opt_number(L, 1, "gtol", 0),

@@ -34,6 +34,8 @@ typedef struct nlls_ctx {
     double *jx;            /* n*p: Jacobian in x */
     double *r1, *r2;       /* n: work for differences */
     int failed;            /* a user callback returned non-zero */
+    size_t bad_param;      /* 1-based: the parameter whose Jacobian column
+                              is not finite (0: none) */
     int nfev, njev;
 } nlls_ctx;
 
@@ -108,25 +110,53 @@ static int gsl_f(const gsl_vector *u, void *params, gsl_vector *f)
 }
 
 /* Jacobian in external units at c->x into c->jx (free columns only when
- * differencing).  Central differences with a step of cbrt(eps) times the
- * parameter's magnitude, one-sided where a bound is in the way. */
+ * differencing): see jac_fd. */
 static int jac_fd(nlls_ctx *c);
+
+/* Records the first free column of c->jx that is not finite. */
+static int bad_column(nlls_ctx *c)
+{
+    size_t n = c->pb->n, p = c->pb->p;
+    for (size_t k = 0; k < c->pf; k++)
+        for (size_t i = 0; i < n; i++)
+            if (!isfinite(c->jx[i * p + c->idx[k]])) {
+                c->bad_param = c->idx[k] + 1;
+                return GSL_EDOM;
+            }
+    return GSL_SUCCESS;
+}
 
 static int jac_x(nlls_ctx *c)
 {
     const rr_nlls_problem *pb = c->pb;
-    size_t n = pb->n, p = pb->p;
     c->njev++;
+    c->bad_param = 0;
     if (pb->df) {
         if (pb->df(c->x, c->jx, pb->user) != 0) {
             c->failed = 1;
             return GSL_EBADFUNC;
         }
-        return all_finite(c->jx, n * p) ? GSL_SUCCESS : GSL_EDOM;
+        return bad_column(c);
     }
     return jac_fd(c);
 }
 
+/* f at c->x with parameter j moved to v, into r. */
+static int eval_moved(nlls_ctx *c, size_t j, double v, double *r)
+{
+    double xj = c->x[j];
+    c->x[j] = v;
+    int st = eval_f(c, c->x, r);
+    c->x[j] = xj;
+    return st;
+}
+
+/* Differences with a step of cbrt(eps) times the parameter's magnitude:
+ * central where the step stays inside the bounds, else one-sided towards
+ * the side with more room (the step cut to that room when the range is
+ * narrower than it).  A column that is not finite (the model undefined at
+ * a difference point) is retried with the one-sided differences on
+ * either side; if none is finite, bad_param names the parameter. */
 static int jac_fd(nlls_ctx *c)
 {
     const rr_nlls_problem *pb = c->pb;
@@ -136,29 +166,76 @@ static int jac_fd(nlls_ctx *c)
         size_t j = c->idx[k];
         double xj = c->x[j];
         double h = eps3 * fmax(fabs(xj), c->typ[j]);
-        double xp = xj + h, xm = xj - h;
-        int fwd = 1, bwd = 1;
+        double up = INFINITY, dn = INFINITY; /* room to the bounds */
         if (c->kind[k] == B_BOTH || c->kind[k] == B_UPPER)
-            fwd = xp <= c->hi[k];
+            up = c->hi[k] - xj;
         if (c->kind[k] == B_BOTH || c->kind[k] == B_LOWER)
-            bwd = xm >= c->lo[k];
-        if (!fwd && !bwd) /* the range is narrower than the step */
+            dn = xj - c->lo[k];
+        /* Pairs of points (upper, lower): the first choice, then the
+         * one-sided fallbacks it does not already use. */
+        double xu[3], xl[3];
+        int ns = 0;
+        if (h <= up && h <= dn) {
+            xu[ns] = xj + h;
+            xl[ns++] = xj - h;
+        } else if (up >= dn) {
+            xu[ns] = xj + fmin(h, up);
+            xl[ns++] = xj;
+        } else {
+            xu[ns] = xj;
+            xl[ns++] = xj - fmin(h, dn);
+        }
+        if (up > 0 && xl[0] != xj) {
+            xu[ns] = xj + fmin(h, up);
+            xl[ns++] = xj;
+        }
+        if (dn > 0 && xu[0] != xj) {
+            xu[ns] = xj;
+            xl[ns++] = xj - fmin(h, dn);
+        }
+        int ok = 0;
+        for (int s = 0; s < ns && !ok; s++) {
+            double dh = xu[s] - xl[s];
+            if (!(dh > 0))
+                continue; /* no room at this magnitude */
+            int st = eval_moved(c, j, xu[s], c->r1);
+            if (st == GSL_SUCCESS)
+                st = eval_moved(c, j, xl[s], c->r2);
+            if (st != GSL_SUCCESS)
+                return st;
+            ok = 1;
+            for (size_t i = 0; i < n; i++) {
+                c->jx[i * p + j] = (c->r1[i] - c->r2[i]) / dh;
+                ok = ok && isfinite(c->jx[i * p + j]);
+            }
+        }
+        if (!ok) {
+            c->bad_param = j + 1;
             return GSL_EDOM;
-        c->x[j] = fwd ? xp : xj;
-        xp = c->x[j];
-        int st = eval_f(c, c->x, c->r1);
-        c->x[j] = bwd ? xm : xj;
-        xm = c->x[j];
-        if (st == GSL_SUCCESS)
-            st = eval_f(c, c->x, c->r2);
-        c->x[j] = xj;
-        if (st != GSL_SUCCESS)
-            return st;
-        double dh = xp - xm;
-        for (size_t i = 0; i < n; i++)
-            c->jx[i * p + j] = (c->r1[i] - c->r2[i]) / dh;
+        }
     }
-    return all_finite(c->jx, n * p) ? GSL_SUCCESS : GSL_EDOM;
+    return GSL_SUCCESS;
+}
+
+/* Writes "fit: <what>" into err, with the parameter whose Jacobian column
+ * could not be computed when that was the cause. */
+static rr_status fail_jacobian(const nlls_ctx *c, char *err, const char *what,
+                               int gsl_st)
+{
+    if (c->bad_param == 0)
+        return rr_an_fail(err, RR_ERR_NUMERIC, "fit: %s: %s", what,
+                          gsl_strerror(gsl_st));
+    size_t j = c->bad_param - 1;
+    if (c->pb->df)
+        return rr_an_fail(err, RR_ERR_NUMERIC,
+                          "fit: %s: the Jacobian's column for parameter %zu is "
+                          "not finite at parameter %zu = %.17g", what, j + 1,
+                          j + 1, c->x[j]);
+    return rr_an_fail(err, RR_ERR_NUMERIC,
+                      "fit: %s: the model's derivative with respect to "
+                      "parameter %zu is not finite at parameter %zu = %.17g "
+                      "(central and one-sided differences tried)", what, j + 1,
+                      j + 1, c->x[j]);
 }
 
 static int gsl_df(const gsl_vector *u, void *params, gsl_matrix *J)
@@ -269,6 +346,12 @@ static rr_status ctx_init(nlls_ctx *c, const rr_nlls_problem *pb, char *err)
         return rr_an_fail(err, RR_ERR_ARG,
                           "fit: %zu data points for %zu free parameters", n,
                           c->pf);
+    if (pb->n_zero_weight > n - c->pf)
+        return rr_an_fail(err, RR_ERR_ARG,
+                          "fit: %zu data points with weight > 0 for %zu free "
+                          "parameters",
+                          pb->n_zero_weight < n ? n - pb->n_zero_weight : 0,
+                          c->pf);
     return RR_OK;
 }
 
@@ -290,8 +373,7 @@ static rr_status check_jacobian(nlls_ctx *c, char *err)
     if (st == GSL_EBADFUNC || c->failed)
         rst = RR_ERR_ABORTED;
     else if (st != GSL_SUCCESS)
-        rst = rr_an_fail(err, RR_ERR_NUMERIC,
-                         "fit: Jacobian not finite at the start values");
+        rst = fail_jacobian(c, err, "Jacobian not finite at the start values", st);
     for (size_t k = 0; rst == RR_OK && k < c->pf; k++) {
         size_t j = c->idx[k];
         double dd = 0, ff = 0;
@@ -329,8 +411,7 @@ static rr_status covariance(nlls_ctx *c, rr_nlls_result *res, char *err)
     if (st == GSL_EBADFUNC)
         return RR_ERR_ABORTED;
     if (st != GSL_SUCCESS)
-        return rr_an_fail(err, RR_ERR_NUMERIC,
-                          "fit: Jacobian not finite at the answer");
+        return fail_jacobian(c, err, "Jacobian not finite at the answer", st);
     gsl_matrix *J = gsl_matrix_alloc(n, pf), *C = gsl_matrix_alloc(pf, pf);
     if (!J || !C) {
         gsl_matrix_free(J);
@@ -424,8 +505,7 @@ static rr_status solve_with(nlls_ctx *c, int accel, gsl_vector *u,
         }
         if (st != GSL_SUCCESS && st != GSL_EMAXITER) {
             if (run == 0)
-                rst = rr_an_fail(err, RR_ERR_NUMERIC, "fit: solver failed: %s",
-                                 gsl_strerror(st));
+                rst = fail_jacobian(c, err, "solver failed", st);
             break; /* else keep the previous run's answer (already in u) */
         }
         double s = pow(gsl_blas_dnrm2(gsl_multifit_nlinear_residual(w)), 2);
@@ -539,7 +619,7 @@ rr_status rr_nlls_solve(const rr_nlls_problem *pb, rr_nlls_result *res,
         goto out;
     }
     res->rss = sumsq(c.r1, n);
-    res->dof = n - pf;
+    res->dof = n - pb->n_zero_weight - pf;
     res->converged = best_st == GSL_SUCCESS;
     snprintf(res->reason, sizeof res->reason, "%s",
              best_st != GSL_SUCCESS ? "maximum number of iterations reached"

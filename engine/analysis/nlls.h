@@ -16,6 +16,13 @@
  * or by 1e-6 max(1, |bound|) (one-sided).  Standard errors come from the
  * Jacobian in x at the answer; a parameter within 1e-9 of the range of
  * its bound is flagged at_bound and its error is not meaningful.
+ *
+ * Without df, the Jacobian comes from central differences, step
+ * cbrt(eps) max(|x|, |x0|) (1 if x0 = 0); where that step would leave the
+ * bounds, a one-sided step towards the side with more room (shortened to
+ * that room when the range is narrower than the step); where the model is
+ * not finite at a difference point, the one-sided differences are tried
+ * before giving up.  A failure names the parameter.
  */
 #ifndef RR_NLLS_H
 #define RR_NLLS_H
@@ -45,6 +52,12 @@ typedef struct rr_nlls_problem {
     const double *lower;  /* p values or NULL; -INFINITY: no bound */
     const double *upper;  /* p values or NULL; +INFINITY: no bound */
     const unsigned char *fixed; /* p flags or NULL */
+    size_t n_zero_weight; /* residuals with zero weight (default 0).  Such
+                             a residual is 0 with a zero Jacobian row: it
+                             adds nothing to the fit, so the degrees of
+                             freedom are n - n_zero_weight - free
+                             parameters, and fewer weighted residuals than
+                             free parameters is RR_ERR_ARG */
     /* Options (0 picks the default shown). */
     int max_iter;         /* 1000 per run */
     double xtol;          /* 1e-12: relative step */
@@ -63,17 +76,20 @@ typedef struct rr_nlls_result {
     double *cov;          /* p*p covariance, row-major (0 rows for fixed) */
     unsigned char *at_bound; /* p flags */
     double rss;           /* sum of squared residuals at x */
-    size_t dof;           /* n - free parameters */
+    size_t dof;           /* n - n_zero_weight - free parameters */
     int niter, nfev, njev, restarts;
     int converged;        /* 1 if a convergence test passed */
     char reason[96];      /* "small step", "small gradient", "max iterations"... */
 } rr_nlls_result;
 
 /* Solves pb.  RR_OK: the solver ran; see res->converged.  RR_ERR_ARG:
- * misuse (message in err: no free parameter, fewer residuals than free
- * parameters, a start value outside its bounds or not finite, lower >
- * upper, a Jacobian that disagrees with central differences at the start).  RR_ERR_NUMERIC: residuals not finite at the start values or at
- * the answer (err names the first bad residual).  RR_ERR_ABORTED: f or df
+ * misuse (message in err: no free parameter, fewer residuals (or weighted
+ * residuals) than free parameters, a start value outside its bounds or not
+ * finite, lower > upper, a Jacobian that disagrees with central
+ * differences at the start).  RR_ERR_NUMERIC: residuals not finite at the
+ * start values or at the answer (err names the first bad residual), a
+ * solver breakdown (err names the parameter whose derivative could not be
+ * computed, when that is the cause).  RR_ERR_ABORTED: f or df
  * returned non-zero (the caller has the reason).  RR_ERR_NOMEM.
  * res is filled on RR_OK only; release it with rr_nlls_result_clear. */
 rr_status rr_nlls_solve(const rr_nlls_problem *pb, rr_nlls_result *res,

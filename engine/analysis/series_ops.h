@@ -42,16 +42,24 @@ rr_status rr_series_normalized(const rr_series *s, rr_series **out, char *err);
 /* Resampling onto n_points log-spaced times from t_min_s to t_max_s (both
  * > 0; clipped to the recorded range).  mean != 0: each output point is the
  * mean of the samples in its log bin (time = mean time of the bin; empty
- * bins are skipped); mean == 0: linear interpolation in ln t at the grid
- * times.  The series must validate and have times > 0 in range. */
+ * bins are skipped); mean == 0: linear interpolation in t (between the
+ * recorded samples) at the grid times.  The series must validate and have
+ * times > 0 in range. */
 rr_status rr_series_resample_log(const rr_series *s, double t_min_s,
                                  double t_max_s, size_t n_points, int mean,
                                  rr_series **out, char *err);
 
-/* Reversibility: compares two curves (each normalised by its own first
- * stress) over their common time range, interpolating b linearly at a's
- * times.  *max_abs and *rms are differences of sigma/sigma0; *n_common the
- * number of a's samples used; *t_at_max_s where the largest one sits. */
+/* Reversibility: compares two curves, each normalised by its own first
+ * stress, over their common time range, at every sample time of either
+ * curve inside it (equal times, within 1e-9 relative, once); each curve is
+ * interpolated only where it has no sample of its own, by the cubic
+ * through its four nearest samples in ln t or t (whichever spaces them
+ * more evenly).  Symmetric: compare(a, b) and compare(b, a) give the same
+ * numbers; on a shared time grid no value is interpolated.  *max_abs and
+ * *rms are differences of sigma/sigma0; *n_common the number of times
+ * compared; *t_at_max_s where the largest one sits.  RR_ERR_ARG (err names
+ * the series): invalid times, fewer than 2 samples, a first stress of 0, no
+ * common range. */
 rr_status rr_series_compare(const rr_series *a, const rr_series *b,
                             double *max_abs, double *rms, double *t_at_max_s,
                             size_t *n_common, char *err);

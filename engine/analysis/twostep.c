@@ -223,6 +223,23 @@ static size_t bin_data(const double *t, const double *y, size_t n,
     return m;
 }
 
+/* Appends to buf the parameters at a bound, as "; at a bound: beta
+ * (upper)" (nothing if none). */
+static void bound_note(const rr_twostep *r, char *buf, size_t size)
+{
+    static const char *const names[3] = {"tau_1", "tau_2/tau_1", "beta"};
+    size_t len = 0;
+    buf[0] = 0;
+    for (int k = 0; k < 3; k++) {
+        if (!r->at_bound[k] || len >= size)
+            continue;
+        int w = snprintf(buf + len, size - len, "%s%s (%s)",
+                         len ? ", " : "; at a bound: ", names[k],
+                         r->at_bound[k] < 0 ? "lower" : "upper");
+        len += w > 0 ? (size_t)w : 0;
+    }
+}
+
 static void verdict(const rr_logderiv *ld, const rr_twostep_opts *o,
                     rr_twostep *r)
 {
@@ -253,7 +270,14 @@ static void verdict(const rr_logderiv *ld, const rr_twostep_opts *o,
     else if (!(r->tau1_s >= t0 / 2 && r->tau1_s <= t1 / 10))
         snprintf(r->verdict, sizeof r->verdict,
                  "single-step: tau_1 = %.3g s is outside [t_first/2, "
-                 "t_last/10] = [%.3g, %.3g] s", r->tau1_s, t0 / 2, t1 / 10);
+                 "t_last/10] = [%.3g, %.3g] s%s", r->tau1_s, t0 / 2, t1 / 10,
+                 r->at_bound[0] < 0   ? " (at its lower bound t_first/100)"
+                 : r->at_bound[0] > 0 ? " (at its upper bound 100 t_last)"
+                                      : "");
+    else if (slow_resolved && r->at_bound[1] < 0) /* whatever min_tau_ratio */
+        snprintf(r->verdict, sizeof r->verdict,
+                 "single-step: tau_2/tau_1 is at its lower bound 1.5: the fit "
+                 "merges its two terms into one step");
     else if (slow_resolved && !(r->tau2_s >= o->min_tau_ratio * r->tau1_s))
         snprintf(r->verdict, sizeof r->verdict,
                  "single-step: tau_2/tau_1 = %.3g is below %g",
@@ -264,13 +288,15 @@ static void verdict(const rr_logderiv *ld, const rr_twostep_opts *o,
                  "after it (needs <= %g)", r->dip / r->beta_peak,
                  o->max_dip_ratio);
     else {
+        char note[96];
+        bound_note(r, note, sizeof note);
         r->two_step = 1;
         snprintf(r->verdict, sizeof r->verdict,
                  "two-step: beta decay %.3g (%.0f x noise), tau_2/tau_1 = %.3g%s, "
-                 "dip to %.2f of the beta peak", r->beta_visible,
+                 "dip to %.2f of the beta peak%s", r->beta_visible,
                  r->beta_visible / r->noise_rms, r->tau2_s / r->tau1_s,
                  slow_resolved ? "" : " (slow step unresolved)",
-                 r->dip / r->beta_peak);
+                 r->dip / r->beta_peak, note);
     }
 }
 
@@ -309,9 +335,10 @@ rr_status rr_twostep_fit(const double *t_s, const double *y, size_t n,
         return rr_an_fail(err, RR_ERR_ARG,
                           "twostep: the window spans less than a decade");
     rr_logderiv ld;
-    rr_status st = rr_logderiv_compute(t_s, y, n, &o.deriv, &ld, err);
+    char lerr[RR_AN_ERRLEN];
+    rr_status st = rr_logderiv_compute(t_s, y, n, &o.deriv, &ld, lerr);
     if (st != RR_OK)
-        return st;
+        return rr_an_fail(err, st, "twostep: %s", lerr);
     double *work = malloc((3 * n + 3 * n + 5 * n) * sizeof *work);
     if (!work) {
         rr_logderiv_clear(&ld);
@@ -377,7 +404,11 @@ rr_status rr_twostep_fit(const double *t_s, const double *y, size_t n,
     out->noise_rms = sqrt(rss / (double)out->dof);
     out->converged = conv;
     out->niter = niter;
-    out->tau2_at_bound = thb[1] > log(1e12) - 1e-6;
+    for (int k = 0; k < 3; k++)
+        out->at_bound[k] = thb[k] <= lo[k] + 1e-4   ? -1
+                           : thb[k] >= hi[k] - 1e-4 ? 1
+                                                    : 0;
+    out->tau2_at_bound = out->at_bound[1] > 0;
     out->t_first_s = t0;
     out->t_last_s = t1;
     free(work);

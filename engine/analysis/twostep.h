@@ -11,20 +11,29 @@
  * t_last/5, times tau_2/tau_1 = 30 and 1e4, b = 0.5, on data averaged in
  * log bins (30 a decade, weighted by counts); the best is
  * polished on all samples.  Standard errors and covariance of all six
- * parameters come from the full Jacobian at the answer.
+ * parameters come from the full Jacobian at the answer.  A nonlinear
+ * parameter within 1e-4 of a bound (in ln tau_1, ln(tau_2/tau_1), b: the
+ * solver stops up to ~1e-5 short of a bound it is pressed against) is
+ * flagged in at_bound; its error is not meaningful.
  *
  * Verdict (all must hold for two_step):
  *  1. beta visible: the beta decay inside the window,
  *     a1 (exp(-t_first/tau_1) - exp(-t_last/tau_1)), is at least
  *     min_beta_snr (10) times the residual rms;
- *  2. tau_1 inside the window: t_first/2 <= tau_1 <= t_last/10;
- *  3. tau_2 >= min_tau_ratio (100) tau_1, when the slow step is resolved
- *     (its decay inside the window is at least min_beta_snr x the rms;
- *     otherwise tau_2 is undetermined and the rule is skipped);
+ *  2. tau_1 inside the window: t_first/2 <= tau_1 <= t_last/10 (a tau_1
+ *     at either of its bounds is outside, and the verdict says so);
+ *  3. separated steps, when the slow step is resolved (its decay inside
+ *     the window is at least min_beta_snr x the rms; otherwise tau_2 is
+ *     undetermined and the rule is skipped): tau_2 >= min_tau_ratio (100)
+ *     tau_1, and tau_2/tau_1 not at its lower bound 1.5 (the fit merges
+ *     its two terms into one step), whatever min_tau_ratio;
  *  4. a dip: the smoothed -dy/dln t falls after the beta peak to at most
  *     max_dip_ratio (0.5) of that peak (beta peak = the largest value at
  *     t <= 3 tau_1; the dip = the smallest value after it).
- * The verdict string names the first rule that fails.
+ * The verdict string names the first rule that fails.  tau_2/tau_1 at its
+ * upper bound 1e12 (the slow step far beyond the window: tau2_at_bound)
+ * and b at 0.1 or 1 do not decide the verdict; a two-step verdict names
+ * them.
  */
 #ifndef RR_TWOSTEP_H
 #define RR_TWOSTEP_H
@@ -48,14 +57,16 @@ typedef struct rr_twostep {
     double cov[36];
     double rss, noise_rms;   /* residual sum of squares, sqrt(rss/dof) */
     size_t n, dof;
-    int converged, niter, tau2_at_bound;
+    int converged, niter, tau2_at_bound; /* tau2_at_bound: at_bound[1] > 0 */
+    int at_bound[3];         /* tau_1, tau_2/tau_1, b: -1 at the lower bound,
+                                +1 at the upper, 0 inside */
     double t_first_s, t_last_s;
     double beta_visible;     /* beta decay inside the window */
     double alpha_visible;    /* slow-step decay inside the window */
     double beta_peak, dip;   /* rule 4: -dy/dln t values */
     int tau1_near_edge;      /* within a decade of an end: biased */
     int two_step;
-    char verdict[160];
+    char verdict[256];
 } rr_twostep;
 
 /* Fits y(t) (n samples, t strictly increasing, all > 0, finite; y

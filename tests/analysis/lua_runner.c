@@ -48,10 +48,11 @@ static int pmain(lua_State *L)
     /* require finds modules next to the script (testlib.lua). */
     const char *script = argv[1], *slash = strrchr(script, '/');
     lua_getglobal(L, LUA_LOADLIBNAME);
-    if (slash)
-        lua_pushfstring(L, "%s/?.lua", lua_pushlstring(L, script, (size_t)(slash - script)));
+    if (slash) /* the script's directory: one value either way */
+        lua_pushlstring(L, script, (size_t)(slash - script));
     else
-        lua_pushliteral(L, "./?.lua");
+        lua_pushliteral(L, ".");
+    lua_pushfstring(L, "%s/?.lua", lua_tostring(L, -1));
     lua_setfield(L, -3, "path");
     lua_pop(L, 2);
     lua_createtable(L, argc, 1);

@@ -43,6 +43,42 @@ T.test("logderiv of a Debye step, from arrays", function()
   T.check(e.peaks[1] and e.peaks[1].near_edge, "near the start: flagged")
 end)
 
+T.test("logderiv: no peaks on flat noise-free data; an absolute floor", function()
+  local t, one, tiny = {}, {}, {}
+  for i = 1, 300 do
+    t[i] = 0.5 * 1.03 ^ i; one[i] = 1
+    tiny[i] = 1 - 1e-4 + 1e-4 * exp(-t[i] / 20) -- a real step of 1e-4
+  end
+  local d = an.logderiv(t, one)
+  T.check(#d.peaks == 0 and d.tau_1_s == nil, #d.peaks .. " peaks on a constant")
+  T.check(d.se[10] == 0, "noise-free: se = 0")
+  local e = an.logderiv(t, tiny)
+  T.check(#e.peaks == 1, #e.peaks .. " peaks on a 1e-4 step")
+  T.rel(e.tau_1_s, 20, 0.05, "its time")
+  T.check(#an.logderiv(t, tiny, { min_abs_height = 1e-4 }).peaks == 0, "below a raised floor")
+  -- the floor scales with the data: the same step in MPa (sigma0 = 240)
+  for i = 1, 300 do tiny[i] = 240 * tiny[i]; one[i] = 240 end
+  T.check(#an.logderiv(t, tiny).peaks == 1 and #an.logderiv(t, one).peaks == 0, "scaled")
+  T.raises("min_abs_height must be > 0", an.logderiv, t, one, { min_abs_height = 0 })
+end)
+
+T.test("logderiv: samples sparser than the window", function()
+  local ts, ys = {}, {}
+  for i = 0, 8 do ts[#ts + 1] = 10 ^ (i / 2); ys[#ys + 1] = exp(-ts[#ts] / 30) end
+  T.raises("logderiv: no log bin has another within +-0.15 decade", an.logderiv, ts, ys)
+  local w = an.logderiv(ts, ys, { window_decades = 0.6 })
+  T.check(w.undetermined == 0 and w.d[3] == w.d[3], "a wider window: " .. w.undetermined)
+  -- dense record with one far sample: that bin alone is undetermined
+  local t, y = {}, {}
+  for i = 1, 10000 do t[i] = 10 + 0.1 * i; y[i] = exp(-t[i] / 100) end
+  t[10001], y[10001] = 1e5, 0
+  local g = an.logderiv(t, y)
+  T.check(g.undetermined == 1 and g.d[#g.d] ~= g.d[#g.d] and g.se[#g.se] ~= g.se[#g.se],
+    "one undetermined bin: " .. g.undetermined)
+  T.check(g.d[#g.d - 1] == g.d[#g.d - 1], "the others are not")
+  T.raises("twostep: logderiv: no log bin has another", an.twostep, ts, ys)
+end)
+
 T.test("two-step fit of a Series at 330 K and single step at 410 K", function()
   local s = relaxation(330, 19996, 2e-4, 1)
   local r = s:twostep()
@@ -58,6 +94,31 @@ T.test("two-step fit of a Series at 330 K and single step at 410 K", function()
   -- a window option restricts the samples
   local w = s:twostep { t_min_s = 1, t_max_s = 1000 }
   T.check(w.t_first_s >= 1 and w.t_last_s <= 1000, "window")
+end)
+
+T.test("twostep: parameters at a bound are named; the verdict uses them", function()
+  -- 315 K: the slow step lies far beyond the window, tau_2/tau_1 at 1e12
+  local r = relaxation(315, 19996, 2e-4, 1):twostep()
+  T.check(r.two_step, r.verdict)
+  T.check(r.at_bound.tau_2_s == "upper" and r.tau_2_at_bound, "tau_2 at its upper bound")
+  T.check(r.verdict:find("at a bound: tau_2/tau_1 (upper)", 1, true), r.verdict)
+  -- two nearby resolved steps (tau ratio 1.3): tau_2/tau_1 pinned at 1.5,
+  -- single-step even where min_tau_ratio would let 1.5 through
+  local t, y = {}, {}
+  math.randomseed(3)
+  for i = 1, 19996 do
+    t[i] = 0.5 + 0.1 * (i - 1)
+    local g = math.sqrt(-2 * log(1 - math.random())) * math.cos(2 * math.pi * math.random())
+    y[i] = 0.9 + 0.05 * exp(-t[i] / 10) + 0.05 * exp(-(t[i] / 13) ^ 0.7) + 1e-4 * g
+  end
+  local m = an.twostep(t, y, { min_tau_ratio = 1.2 })
+  T.check(m.at_bound.tau_2_s == "lower", "tau_2/tau_1 at 1.5: " .. tostring(m.at_bound.tau_2_s))
+  T.check(not m.two_step and m.verdict:find("lower bound 1.5", 1, true), m.verdict)
+  local d = an.twostep(t, y)
+  T.check(not d.two_step and d.verdict:find("lower bound 1.5", 1, true), d.verdict)
+  -- inside every bound: an empty table
+  local s = relaxation(345, 19996, 2e-4, 2):twostep()
+  T.check(s.two_step and next(s.at_bound) == nil, "345 K: " .. s.verdict)
 end)
 
 T.test("360 K: the documented border case", function()
@@ -76,6 +137,13 @@ T.test("kww recovers an exact stretched exponential", function()
   T.rel(r.A, 0.8, 1e-6, "A"); T.rel(r.c, 0.1, 1e-5, "c")
   local z = an.kww(t, y, { no_offset = true })
   T.check(z.c == 0 and z.rss > r.rss, "no offset")
+  T.check(next(r.at_bound) == nil, "inside its bounds")
+  -- a compressed decay (exponent 1.5): beta pinned at its upper bound 1
+  for i = 1, 300 do t[i] = 0.5 * 1.03 ^ i; y[i] = 0.1 + 0.9 * exp(-(t[i] / 20) ^ 1.5) end
+  for i = 301, 400 do t[i], y[i] = nil, nil end
+  local c = an.kww(t, y)
+  T.check(c.beta == 1 or math.abs(c.beta - 1) < 1e-4, "beta " .. c.beta)
+  T.check(c.at_bound.beta == "upper" and c.at_bound.tau_s == nil, "flagged")
 end)
 
 T.test("arrhenius: exact line, centring and errors", function()
@@ -94,6 +162,36 @@ T.test("arrhenius: exact line, centring and errors", function()
   T.rel(b.se_E_kJ_per_mol, R / 1000 * math.sqrt(b.rss / 5 / sxx), 1e-9, "se E")
   T.check(b.corr < -0.99, "ln tau0 and E strongly correlated: " .. b.corr)
   T.rel(b.inv_T_mean_per_K, xbar, 1e-12, "centring")
+  -- weighted, with and without absolute: the closed form of weighted linear
+  -- regression of ln tau on 1/T (weights 1/(se/tau)^2)
+  local se = {}
+  for k = 1, 7 do se[k] = noisy[k] * (0.005 + 0.002 * k) end
+  for _, absolute in ipairs { false, true } do
+    local w = an.arrhenius { T_K = Ts, tau_s = noisy, se_tau_s = se, absolute = absolute }
+    local S, Sx, Sxx, Sy, Sxy = 0, 0, 0, 0, 0
+    for k = 1, 7 do
+      local wk, x, yk = (noisy[k] / se[k]) ^ 2, 1 / Ts[k], log(noisy[k])
+      S, Sx, Sxx, Sy, Sxy = S + wk, Sx + wk * x, Sxx + wk * x * x, Sy + wk * yk, Sxy + wk * x * yk
+    end
+    local det = S * Sxx - Sx ^ 2
+    local l0, slope = (Sxx * Sy - Sx * Sxy) / det, (S * Sxy - Sx * Sy) / det
+    local rss = 0
+    for k = 1, 7 do rss = rss + (noisy[k] / se[k]) ^ 2 * (log(noisy[k]) - l0 - slope / Ts[k]) ^ 2 end
+    local s2 = absolute and 1 or rss / 5
+    local Rk = R / 1000
+    local what = absolute and "absolute " or "scaled "
+    T.rel(w.ln_tau0, l0, 1e-9, what .. "ln tau0"); T.rel(w.E_kJ_per_mol, Rk * slope, 1e-9, what .. "E")
+    T.rel(w.rss, rss, 1e-6, what .. "rss")
+    T.rel(w.cov[1][1], s2 * Sxx / det, 1e-6, what .. "var ln tau0")
+    T.rel(w.cov[2][2], s2 * Rk ^ 2 * S / det, 1e-6, what .. "var E")
+    T.rel(w.cov[1][2], -s2 * Rk * Sx / det, 1e-6, what .. "cov")
+    T.rel(w.cov[2][1], w.cov[1][2], 1e-15, what .. "symmetric")
+    T.rel(w.corr, -Sx / math.sqrt(S * Sxx), 1e-6, what .. "corr")
+    T.rel(w.se_ln_tau0, math.sqrt(s2 * Sxx / det), 1e-6, what .. "se ln tau0")
+    T.rel(w.se_E_kJ_per_mol, Rk * math.sqrt(s2 * S / det), 1e-6, what .. "se E")
+    T.rel(w.inv_T_mean_per_K, Sx / S, 1e-12, what .. "weighted centring")
+    T.check(w.dof == 5 and w.n == 7, what .. "dof")
+  end
   T.raises("need >= 3", an.arrhenius, { T_K = { 300, 310 }, tau_s = { 1, 2 } })
   T.raises("must be finite and > 0", an.arrhenius, { T_K = { 300, 310, 320 }, tau_s = { 1, -2, 3 } })
 end)
@@ -122,7 +220,17 @@ T.test("loss peaks: Debye in frequency and in temperature", function()
   T.rel(q.tau_s, 1 / (2 * math.pi), 1e-12, "tau at T_peak")
   T.raises("needs f_Hz", an.loss_peak, { T_K = Ts, loss = l2 })
   local e = an.loss_peak { f_Hz = { 1, 2, 3 }, loss = { 1, 2, 3 } }
-  T.check(e.edge, "peak at the edge is flagged")
+  T.check(e.edge and not e.refined and e.points_used == 1, "peak at the edge is flagged")
+  T.check(p.refined and p.points_used >= 3, "refined")
+  -- a spike on a dip: the parabola over the window has no maximum inside
+  local fs, ls = {}, { 3, 2, 1, 5, 1, 2, 3 }
+  for k = 0, 6 do fs[k + 1] = 10 ^ (k / 10) end
+  local u = an.loss_peak { f_Hz = fs, loss = ls, half_width = 1 }
+  T.check(not u.refined and not u.edge and u.points_used == 1 and u.f_peak_Hz == fs[4] and
+    u.se_f_peak_Hz ~= u.se_f_peak_Hz, "not refined: the highest point, flagged")
+  T.raises("half_width must be finite and > 0, got", an.loss_peak, { f_Hz = f, loss = loss, half_width = 0 / 0 })
+  T.raises("half_width must be finite and > 0, got -1", an.loss_peak, { f_Hz = f, loss = loss, half_width = -1 })
+  T.raises("half_width must be finite and > 0, got 0", an.loss_peak, { T_K = Ts, loss = l2, f_Hz = 1, half_width = 0 })
 end)
 
 T.test("Eq. (1) and Eq. (2)", function()
@@ -136,6 +244,10 @@ T.test("Eq. (1) and Eq. (2)", function()
   end
   local f = an.eq1_fit { tau_alpha_s = ta, tau_beta_s = tb }
   T.rel(f.chi, 0.44, 1e-9, "chi"); T.rel(f.t0_s, 3.503e-7, 1e-6, "t0")
+  -- chi = 1: t0 drops out of Eq. (1)
+  local g = an.eq1_fit { tau_alpha_s = { 1, 10, 100 }, tau_beta_s = { 2, 20, 200 } }
+  T.rel(g.chi, 1, 1e-12, "chi = 1")
+  T.check(g.t0_s ~= g.t0_s and g.se_ln_t0 ~= g.se_ln_t0, "t0 NaN: " .. g.t0_s)
   -- Eq. (2) creep fit from a perturbed start
   local q = la60(440)
   local t, J = {}, {}

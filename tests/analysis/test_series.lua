@@ -72,16 +72,71 @@ T.test("resample_log", function()
 end)
 
 T.test("compare two curves", function()
-  local a = make(100)
+  local a = make(100) -- 0.1 .. 10 s
   local t, y = {}, {}
   for i = 1, 60 do t[i] = 0.05 + 0.1 * i; y[i] = 200 * math.exp(-t[i] / 5) * (1 + 1e-3) end
-  local b = an.series { t_s = t, stress_MPa = y }
+  local b = an.series { t_s = t, stress_MPa = y, label = "offset" }
   local c = a:compare(b)
-  -- b/b0 differs from a/a0 by the ratio exp(-(0.15-0.1)/5) of origins
-  T.check(c.n > 50, "n common")
-  T.check(c.max_abs < 0.02 and c.rms <= c.max_abs, "sizes")
+  -- a/a0 = exp(-(t - 0.1)/5), b/b0 = exp(-(t - 0.15)/5): the difference is
+  -- exp(-t/5) (e^0.02 - e^0.03), largest at the common range's start 0.15 s
+  local function diff(x) return math.exp(-x / 5) * (math.exp(0.02) - math.exp(0.03)) end
+  T.abs(c.max_abs, 1 - math.exp(-0.01), 1e-8, "max_abs")
+  T.rel(c.t_at_max_s, 0.15, 1e-12, "t_at_max_s")
+  -- every time of either grid in [0.15, 6.05]: 59 of a's, 60 of b's
+  T.check(c.n == 119, "n common " .. c.n)
+  local ss = 0
+  for i = 2, 60 do ss = ss + diff(0.1 * i) ^ 2 end
+  for i = 1, 60 do ss = ss + diff(t[i]) ^ 2 end
+  T.rel(c.rms, math.sqrt(ss / 119), 1e-6, "rms")
+  local r = b:compare(a)
+  T.check(r.max_abs == c.max_abs and r.rms == c.rms and r.n == c.n and r.t_at_max_s == c.t_at_max_s,
+    "symmetric")
   local same = a:compare(a)
-  T.check(same.max_abs == 0 and same.rms == 0, "identical curves")
+  T.check(same.max_abs == 0 and same.rms == 0 and same.n == 100, "identical curves")
+end)
+
+T.test("compare: a dense curve against its log-resampled self, both ways", function()
+  local t, y = {}, {}
+  for i = 1, 20000 do t[i] = 0.1 * i; y[i] = 0.5 + 0.5 * math.exp(-t[i] / 30) end
+  local a = an.series { t_s = t, stress_MPa = y, label = "dense" }
+  local b = a:resample_log { per_decade = 10, mode = "interp" }
+  local bt, by = b:time(), b:stress()
+  -- the error of linear interpolation in ln t on b's own grid: ~1e-3
+  local lin, j = 0, 2
+  for i = 1, #t do
+    while bt[j] < t[i] do j = j + 1 end
+    local w = (math.log(t[i]) - math.log(bt[j - 1])) / (math.log(bt[j]) - math.log(bt[j - 1]))
+    lin = math.max(lin, math.abs((by[j - 1] + w * (by[j] - by[j - 1])) / by[1] - y[i] / y[1]))
+  end
+  T.check(lin > 5e-4 and lin < 2e-3, "linear interpolation error " .. lin)
+  local ab, ba = a:compare(b), b:compare(a)
+  T.check(ab.max_abs == ba.max_abs and ab.rms == ba.rms and ab.n == ba.n and
+    ab.t_at_max_s == ba.t_at_max_s, string.format("symmetric: %g %g", ab.max_abs, ba.max_abs))
+  -- the union of both grids (first and last times shared)
+  T.check(ab.n == #a + #b - 2, "n " .. ab.n)
+  -- no more than the interpolation error of b's grid (the cubic: ~3e-5)
+  T.check(ab.max_abs > 0 and ab.max_abs < 0.1 * lin, "max_abs " .. ab.max_abs)
+  T.check(ab.rms > 0 and ab.rms < ab.max_abs, "rms " .. ab.rms)
+  -- a real difference between them is found at its size, either way round:
+  -- a dip of 1e-3 (of sigma0) at 100 s
+  local yd = {}
+  for i = 1, #t do yd[i] = y[i] - 1e-3 * y[1] * math.exp(-math.log(t[i] / 100) ^ 2 / 0.5) end
+  local d = an.series { t_s = t, stress_MPa = yd }:resample_log { per_decade = 10, mode = "interp" }
+  for _, cmp in ipairs { a:compare(d), d:compare(a) } do
+    T.abs(cmp.max_abs, 1e-3, 5e-5, "dip size")
+    T.rel(cmp.t_at_max_s, 100, 0.15, "dip time (a broad dip: 1 % off its depth at +-7 %)")
+  end
+end)
+
+T.test("compare: what bad input gets", function()
+  local a = make(10, "a")
+  local z = an.series { t_s = { 1, 2, 3 }, stress_MPa = { 0, 1, 2 }, label = "zero" }
+  T.raises("compare: series 'zero' (the second): first stress is 0", function() return a:compare(z) end)
+  T.raises("compare: series 'zero' (the first): first stress is 0", function() return z:compare(a) end)
+  local one = an.series { t_s = { 0.5 }, stress_MPa = { 5 }, label = "one" }
+  T.raises("compare: series 'one' (the first) has 1 sample, need >= 2", function() return one:compare(a) end)
+  local late = an.series { t_s = { 20, 30 }, stress_MPa = { 1, 1 }, label = "late" }
+  T.raises("compare: series 'a' and 'late' share no time range", an.compare, a, late)
 end)
 
 T.test("bad input raises with a clear message", function()
