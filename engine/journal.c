@@ -13,6 +13,7 @@ rr_status rr_journal_open(rr_journal *j, const char *dir)
     char path[1200];
     snprintf(path, sizeof path, "%s/journal.log", dir);
     j->f = fopen(path, "a");
+    j->error = 0;
     return j->f ? RR_OK : RR_ERR_IO;
 }
 
@@ -26,15 +27,26 @@ void rr_journal_close(rr_journal *j)
     j->nreplay = 0;
 }
 
-void rr_journal_write(rr_journal *j, const char *what, unsigned long n, const char *kind,
-                      double t_s, const char *fields)
+rr_status rr_journal_write(rr_journal *j, const char *what, unsigned long n,
+                           const char *kind, double t_s, const char *fields)
 {
     if (!j->f)
-        return;
-    fprintf(j->f, "%s %lu %s t=%.6f%s%s\n", what, n, kind, t_s, *fields ? " " : "", fields);
-    fflush(j->f);
-    if (j->durable)
-        fdatasync(fileno(j->f)); /* a journal line survives a power loss */
+        return RR_OK;
+    errno = 0;
+    /* A buffered line fails only when flushed: check every step. */
+    int bad = fprintf(j->f, "%s %lu %s t=%.6f%s%s\n", what, n, kind, t_s,
+                      *fields ? " " : "", fields) < 0 ||
+              fflush(j->f) != 0 || ferror(j->f);
+    /* A journal line survives a power loss.  EINVAL: a file that cannot be
+     * synced (not a regular file); there is nothing more to do for it. */
+    if (!bad && j->durable && fdatasync(fileno(j->f)) != 0 && errno != EINVAL)
+        bad = 1;
+    if (!bad)
+        return RR_OK;
+    if (!j->error)
+        j->error = errno ? errno : EIO;
+    clearerr(j->f); /* the next line is tried, and checked, on its own */
+    return RR_ERR_IO;
 }
 
 /* The value of key=... in a line (numbers), or def. */

@@ -40,6 +40,8 @@ typedef struct rr_journal {
     FILE *f;               /* NULL: no journal (dry runs, analysis) */
     bool durable;          /* fdatasync each line (real instruments) */
     unsigned long n;       /* actions so far */
+    int error;             /* errno of the first line that could not be
+                              written (disk full), 0 while all went to disk */
     rr_action *replay;     /* resuming: the journal read back (owned) */
     size_t nreplay;
 } rr_journal;
@@ -52,8 +54,12 @@ rr_status rr_journal_load(const char *dir, rr_action **out, size_t *n, char *err
 void rr_journal_close(rr_journal *j); /* frees the replay too */
 
 /* A line "begin N KIND t=T FIELDS" or "end N t=T FIELDS", synced to disk.
- * fields: "key=value" pairs separated by spaces (may be ""). */
-void rr_journal_write(rr_journal *j, const char *what, unsigned long n, const char *kind,
-                      double t_s, const char *fields);
+ * fields: "key=value" pairs separated by spaces (may be "").  RR_ERR_IO
+ * when the line did not reach the disk (or the kernel, when not durable);
+ * the first such failure also stays in j->error, so that a caller that
+ * cannot act on it at once still ends the run as an output error: a
+ * journal with a line missing could not resume the run. */
+rr_status rr_journal_write(rr_journal *j, const char *what, unsigned long n,
+                           const char *kind, double t_s, const char *fields);
 
 #endif

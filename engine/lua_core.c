@@ -6,6 +6,8 @@
  */
 #include <lauxlib.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analysis/analysis_lua.h"
@@ -36,11 +38,25 @@ static rr_status check_overrides(rr_run *run)
     return RR_OK;
 }
 
-/* Every instrument call first checks the parameters and the run state. */
+/* A journal line that did not reach the disk (disk full) ends the run as an
+ * output error: the journal could no longer resume it after a crash.  The
+ * journal keeps the first failure, so it is seen here even when the line
+ * was the end of the action before. */
+static rr_status check_journal(rr_run *run)
+{
+    if (!run->journal.error)
+        return RR_OK;
+    return rr_run_fail(run, RR_END_OUTPUT_ERROR, "cannot write %s/journal.log: %s (disk full?)",
+                       rr_recorder_dir(run->rec), strerror(run->journal.error));
+}
+
+/* Every instrument call first checks the parameters, the journal and the
+ * run state. */
 static rr_run *instrument_run(lua_State *L)
 {
     rr_run *run = rr_host_run_of(L);
-    if (check_overrides(run) != RR_OK || rr_run_check(run) != RR_OK)
+    if (check_overrides(run) != RR_OK || check_journal(run) != RR_OK ||
+        rr_run_check(run) != RR_OK)
         fail(L, run);
     return run;
 }
@@ -77,7 +93,9 @@ static int core_param(lua_State *L)
             overridden = true;
         }
     }
-    rr_recorder_add_param(run->rec, name, value, unit, desc, overridden);
+    if (rr_recorder_add_param(run->rec, name, value, unit, desc, overridden) != RR_OK)
+        return rr_host_error(L, "cannot record the parameter '%s' in %s/manifest.yaml", name,
+                             rr_recorder_dir(run->rec));
     rr_run_event(run, "INFO", "parameter %s = %.10g %s%s", name, value, unit,
                  overridden ? " (command line)" : "");
     lua_pushnumber(L, value);
@@ -246,31 +264,50 @@ static int core_result(lua_State *L)
     }
     if (st != RR_OK)
         return rr_host_error(L, "cannot write the result '%s' to %s", name, rr_recorder_dir(run->rec));
+    /* Results come last in most protocols: after the last action, whose
+     * journal line may be the one lost.  The run ends as an output error;
+     * the result itself is on disk. */
+    check_journal(run);
     return 0;
 }
 
 /* table(name, columns, rows): columns an array of names with units, rows an
- * array of arrays of numbers. */
+ * array of arrays of numbers.  Both lengths come from luaL_len, which a
+ * __len metamethod controls: they are checked before any size is computed
+ * from them. */
 static int core_table(lua_State *L)
 {
     rr_run *run = rr_host_run_of(L);
     const char *name = name_ok(L, 1);
     luaL_checktype(L, 2, LUA_TTABLE);
     luaL_checktype(L, 3, LUA_TTABLE);
-    size_t ncols = (size_t)luaL_len(L, 2), nrows = (size_t)luaL_len(L, 3);
-    luaL_argcheck(L, ncols > 0 && ncols <= 64, 2, "1 to 64 columns");
+    lua_settop(L, 3);
+    lua_Integer ncols_i = luaL_len(L, 2), nrows_i = luaL_len(L, 3);
+    if (ncols_i < 1 || ncols_i > 64)
+        return rr_host_error(L, "table '%s': %lld columns; a table has 1 to 64", name,
+                             (long long)ncols_i);
+    size_t ncols = (size_t)ncols_i;
+    /* nrows * ncols bounded without computing a product that could wrap. */
+    if (nrows_i < 0 || (lua_Unsigned)nrows_i > RR_TABLE_MAX_VALUES / ncols)
+        return rr_host_error(L, "table '%s': %lld rows x %zu columns; a table holds 0 to "
+                                "%d values", name, (long long)nrows_i, ncols,
+                             RR_TABLE_MAX_VALUES);
+    size_t nrows = (size_t)nrows_i;
     const char **cols = lua_newuserdatauv(L, ncols * sizeof *cols, 0);
+    luaL_checkstack(L, (int)ncols + 8, "table columns");
     for (size_t j = 0; j < ncols; j++) {
         lua_geti(L, 2, (lua_Integer)j + 1);
-        cols[j] = lua_tostring(L, -1);
-        if (!cols[j])
+        cols[j] = lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER
+                      ? lua_tostring(L, -1) : NULL;
+        if (!cols[j] || !*cols[j])
             return rr_host_error(L, "table '%s': column %zu needs a name", name, j + 1);
-        lua_pop(L, 1); /* the string stays alive in the columns table */
+        /* Left on the stack: a number converted to a string, or a string an
+         * __index made, lives no longer than its stack slot. */
     }
     double *v = lua_newuserdatauv(L, (nrows ? nrows : 1) * ncols * sizeof *v, 0);
     for (size_t i = 0; i < nrows; i++) {
         lua_geti(L, 3, (lua_Integer)i + 1);
-        if (!lua_istable(L, -1) || (size_t)luaL_len(L, -1) != ncols)
+        if (!lua_istable(L, -1) || luaL_len(L, -1) != ncols_i)
             return rr_host_error(L, "table '%s': row %zu needs %zu numbers", name, i + 1, ncols);
         for (size_t j = 0; j < ncols; j++) {
             lua_geti(L, -1, (lua_Integer)j + 1);
@@ -285,6 +322,7 @@ static int core_table(lua_State *L)
     }
     if (rr_recorder_table(run->rec, name, ncols, cols, nrows, v) != RR_OK)
         return rr_host_error(L, "cannot write table '%s' to %s", name, rr_recorder_dir(run->rec));
+    check_journal(run);
     return 0;
 }
 
@@ -303,6 +341,34 @@ static void spec_add(lua_State *L, spec_buf *b, const char *s)
     b->len += n;
 }
 
+/* Appends s as a YAML double-quoted scalar, through the project's one
+ * escaper: quotes, control characters and bytes that are not UTF-8 would
+ * otherwise make the manifest invalid YAML. */
+static void spec_string(lua_State *L, spec_buf *b, const char *s)
+{
+    char *text = NULL;
+    size_t n = 0;
+    FILE *m = open_memstream(&text, &n);
+    if (!m) {
+        luaL_error(L, "plot: out of memory");
+        return;
+    }
+    rr_yaml_write_str(m, s);
+    if (fclose(m) != 0 || !text) {
+        free(text);
+        luaL_error(L, "plot: out of memory");
+        return;
+    }
+    bool fits = b->len + n + 1 <= sizeof b->text;
+    if (fits) {
+        memcpy(b->text + b->len, text, n + 1);
+        b->len += n;
+    }
+    free(text); /* before the error below, which does not return */
+    if (!fits)
+        luaL_error(L, "plot: the description is too long");
+}
+
 /* Appends the Lua scalar at idx (string, number, boolean) as YAML. */
 static void spec_scalar(lua_State *L, spec_buf *b, int idx, const char *key)
 {
@@ -316,15 +382,7 @@ static void spec_scalar(lua_State *L, spec_buf *b, int idx, const char *key)
         spec_add(L, b, lua_toboolean(L, idx) ? "true" : "false");
         break;
     case LUA_TSTRING:
-        spec_add(L, b, "\"");
-        for (const char *s = lua_tostring(L, idx); *s; s++) {
-            char c[3] = {*s, 0, 0};
-            if (*s == '"' || *s == '\\')
-                c[0] = '\\', c[1] = *s;
-            if ((unsigned char)*s >= 0x20)
-                spec_add(L, b, c);
-        }
-        spec_add(L, b, "\"");
+        spec_string(L, b, lua_tostring(L, idx));
         break;
     default:
         luaL_error(L, "plot: '%s' must be a string, number, boolean or a list of them", key);
@@ -343,7 +401,7 @@ static int core_plot(lua_State *L)
     lua_pushnil(L);
     while (lua_next(L, 1)) {
         const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
-        if (!key)
+        if (!key || !*key)
             return luaL_error(L, "plot: keys must be names");
         for (const char *c = key; *c; c++)
             if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_'))
@@ -371,6 +429,7 @@ static int core_plot(lua_State *L)
     spec_add(L, b, "}");
     if (rr_recorder_plot(run->rec, b->text) != RR_OK)
         return rr_host_error(L, "cannot record the plot in %s", rr_recorder_dir(run->rec));
+    check_journal(run);
     return 0;
 }
 

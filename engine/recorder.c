@@ -1,6 +1,7 @@
 /* recorder.c - writes the run directory as the run goes. */
 #include "recorder.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -29,8 +30,9 @@ typedef struct result {
 } result;
 
 typedef struct table {
-    char *name, *file, *columns; /* columns: comma-separated */
-    size_t rows;
+    char *name, *file;
+    char **columns; /* ncols names, each written escaped */
+    size_t ncols, rows;
 } table;
 
 typedef struct segment {
@@ -38,6 +40,7 @@ typedef struct segment {
     double t0_s, strain, temp_K;
     size_t samples;
     bool open, interrupted;
+    bool cut_short; /* still open when the run ended otherwise than complete */
     char paused[512]; /* YAML flow list of [from_s, to_s] pairs */
 } segment;
 
@@ -140,6 +143,101 @@ static rr_status mkdir_p(const char *path)
     return RR_OK;
 }
 
+/* What dir holds besides "." and ".." (and besides the entry named skip):
+ * *has_run when a manifest.yaml, *empty when nothing.  -1 with errno when
+ * it cannot be read. */
+static int dir_holds(const char *dir, const char *skip, bool *has_run, bool *empty)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    *has_run = false;
+    *empty = true;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
+            (skip && strcmp(e->d_name, skip) == 0))
+            continue;
+        *empty = false;
+        *has_run = *has_run || strcmp(e->d_name, "manifest.yaml") == 0;
+    }
+    closedir(d);
+    return 0;
+}
+
+/* Takes dir (without trailing '/') for this run alone: its parents are
+ * created as needed, dir itself must be new or empty, and the run's claim on
+ * it is the reserve file, created exclusively, so that of two runs given
+ * the same directory at the same moment exactly one gets it.  RR_ERR_ARG
+ * when it is not ours to take (a usage error); RR_ERR_IO with errno set
+ * when it cannot be created. */
+static rr_status claim_dir(const char *dir, int *reserve_fd, char *err, size_t errlen)
+{
+    char parent[1024];
+    snprintf(parent, sizeof parent, "%s", dir);
+    char *slash = strrchr(parent, '/');
+    if (slash && slash != parent) {
+        *slash = 0;
+        if (mkdir_p(parent) != RR_OK) {
+            snprintf(err, errlen, "%s: cannot create the run directory: %s", dir,
+                     strerror(errno));
+            return RR_ERR_IO;
+        }
+    }
+    if (mkdir(dir, 0775) != 0) {
+        if (errno != EEXIST) {
+            snprintf(err, errlen, "%s: cannot create the run directory: %s", dir,
+                     strerror(errno));
+            return RR_ERR_IO;
+        }
+        /* It exists: only an empty directory (e.g. from mkdtemp) is taken,
+         * never an earlier run's, which would be overwritten. */
+        bool has_run, empty;
+        if (dir_holds(dir, NULL, &has_run, &empty) != 0) {
+            snprintf(err, errlen, "%s: cannot be the run directory: %s", dir,
+                     strerror(errno));
+            return errno == ENOTDIR ? RR_ERR_ARG : RR_ERR_IO;
+        }
+        if (has_run) {
+            snprintf(err, errlen, "%s: already holds a run (manifest.yaml), which is not "
+                     "overwritten: give a new or empty directory, or `relaxrun resume %s` "
+                     "to go on with an interrupted run", dir, dir);
+            return RR_ERR_ARG;
+        }
+        if (!empty) {
+            snprintf(err, errlen, "%s: is not empty; the run directory must be new or "
+                     "empty", dir);
+            return RR_ERR_ARG;
+        }
+    }
+    char path[1100];
+    snprintf(path, sizeof path, "%s/.reserve", dir);
+    *reserve_fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0664);
+    if (*reserve_fd < 0) {
+        if (errno == EEXIST) {
+            snprintf(err, errlen, "%s: taken by another run that started at the same "
+                     "time; give another output directory", dir);
+            return RR_ERR_ARG;
+        }
+        snprintf(err, errlen, "%s: cannot create the run directory: %s", dir,
+                 strerror(errno));
+        return RR_ERR_IO;
+    }
+    /* Claimed, but a run that took the directory, ran and released its
+     * reserve while this one was between looking and claiming would be
+     * overwritten: look again, now that no other run can claim it. */
+    bool has_run, empty;
+    if (dir_holds(dir, ".reserve", &has_run, &empty) != 0 || !empty) {
+        close(*reserve_fd);
+        *reserve_fd = -1;
+        unlink(path);
+        snprintf(err, errlen, "%s: taken by another run that started at the same "
+                 "time; give another output directory", dir);
+        return RR_ERR_ARG;
+    }
+    return RR_OK;
+}
+
 /* A label safe for a file name: letters, digits, '-', '_'. */
 static void file_safe(const char *in, char *out, size_t len)
 {
@@ -161,13 +259,15 @@ rr_status rr_recorder_open(const char *dir, const char *protocol_name,
     if (!r)
         return RR_ERR_NOMEM;
     iso_now(r->started, sizeof r->started);
+    int reserve = -1;
     if (dir) {
         snprintf(r->dir, sizeof r->dir, "%s", dir);
-        if (mkdir_p(r->dir) != RR_OK) {
-            snprintf(err, errlen, "%s: cannot create the run directory: %s",
-                     r->dir, strerror(errno));
+        for (size_t n = strlen(r->dir); n > 1 && r->dir[n - 1] == '/'; n--)
+            r->dir[n - 1] = 0; /* "out/" is "out" */
+        rr_status st = claim_dir(r->dir, &reserve, err, errlen);
+        if (st != RR_OK) {
             free(r);
-            return RR_ERR_IO;
+            return st;
         }
     } else {
         char stamp[32], name[128];
@@ -195,27 +295,36 @@ rr_status rr_recorder_open(const char *dir, const char *protocol_name,
                 return RR_ERR_IO;
             }
         }
+        char path[1100];
+        snprintf(path, sizeof path, "%s/.reserve", r->dir);
+        reserve = open(path, O_WRONLY | O_CREAT | O_EXCL, 0664);
     }
     char path[1100];
-    snprintf(path, sizeof path, "%s/segments", r->dir);
-    if (mkdir_p(path) != RR_OK) {
-        snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
-        free(r);
-        return RR_ERR_IO;
-    }
     /* The reserve: space for the last manifest when the disk fills up. */
     snprintf(path, sizeof path, "%s/.reserve", r->dir);
-    FILE *res = fopen(path, "w");
-    if (res) {
+    if (reserve >= 0) {
         static const char zeros[4096];
-        for (int i = 0; i < 64; i++)
-            fwrite(zeros, 1, sizeof zeros, res);
-        if (fclose(res) != 0) {
+        bool full = false;
+        for (int i = 0; i < 64 && !full; i++) {
+            ssize_t n = write(reserve, zeros, sizeof zeros);
+            if (n != (ssize_t)sizeof zeros) {
+                if (n >= 0)
+                    errno = ENOSPC; /* a short write: the disk filled up */
+                full = true;
+            }
+        }
+        if (close(reserve) != 0 || full) {
             snprintf(err, errlen, "%s: no space for the run: %s", r->dir, strerror(errno));
             unlink(path);
             free(r);
             return RR_ERR_IO;
         }
+    }
+    snprintf(path, sizeof path, "%s/segments", r->dir);
+    if (mkdir_p(path) != RR_OK) {
+        snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
+        free(r);
+        return RR_ERR_IO;
     }
     snprintf(path, sizeof path, "%s/events.log", r->dir);
     r->events = fopen(path, "a");
@@ -421,8 +530,13 @@ rr_status rr_recorder_segment_begin(rr_recorder *r, const char *label,
         free(s->kind);
         return RR_ERR_IO;
     }
-    fputs(RR_SEGMENT_CSV_HEADER "\n", f);
-    fflush(f);
+    if (fputs(RR_SEGMENT_CSV_HEADER "\n", f) == EOF || fflush(f) != 0) {
+        fclose(f);
+        free(s->file);
+        free(s->label);
+        free(s->kind);
+        return RR_ERR_IO;
+    }
     s->open = true;
     r->nsegments++;
     r->csv = f;
@@ -449,15 +563,25 @@ rr_status rr_recorder_segment_adopt(rr_recorder *r, const char *label, const cha
     return RR_OK;
 }
 
-/* v with a fixed number of decimals at p; returns the end.  Much faster
- * than printf, which dominated the cost of a simulated run; falls back to
- * it for values too large for 64-bit fixed point. */
+/* The most put_fixed writes for any double, NaN and infinities included:
+ * fixed point up to 1e21 ("-" + 21 digits + "." + 10 decimals: 33), beyond
+ * it "%.17g" ("-1.2345678901234567e+308": 24). */
+enum { FIXED_MAX = 40 };
+
+/* v with a fixed number of decimals (0 to 10) at p, at most FIXED_MAX - 1
+ * characters; returns the end.  Much faster than printf, which dominated
+ * the cost of a simulated run; falls back to it for values too large for
+ * 64-bit fixed point, and to exponent notation where fixed point would be
+ * longer than a sample line can hold (a device may send 1e300). */
 static char *put_fixed(char *p, double v, int decimals)
 {
     static const double scale[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10};
     double a = fabs(v) * scale[decimals];
-    if (!(a < 9e15))
-        return p + sprintf(p, "%.*f", decimals, v);
+    if (!(a < 9e15)) {
+        int n = fabs(v) < 1e21 ? snprintf(p, FIXED_MAX, "%.*f", decimals, v)
+                               : snprintf(p, FIXED_MAX, "%.17g", v);
+        return p + (n < 0 ? 0 : n < FIXED_MAX ? n : FIXED_MAX - 1);
+    }
     unsigned long long q = (unsigned long long)(a + 0.5);
     if (v < 0 && q)
         *p++ = '-';
@@ -484,7 +608,7 @@ rr_status rr_recorder_samples(rr_recorder *r, const rr_sample *x, size_t n)
     if (!r->csv || n == 0)
         return RR_OK;
     segment *s = &r->segments[r->nsegments - 1];
-    char line[256];
+    char line[5 * FIXED_MAX + 8]; /* five fields, their commas and the newline */
     for (size_t i = 0; i < n; i++) {
         /* time_s, step_time_s: 1 us; temperature_K: 0.1 mK; strain: 1e-10;
          * stress_MPa: 1e-7 MPa (4e-10 of 240 MPa). */
@@ -546,6 +670,48 @@ rr_status rr_recorder_set_paused(rr_recorder *r, bool paused)
 size_t rr_recorder_total_samples(const rr_recorder *r) { return r->total_samples; }
 size_t rr_recorder_segment_count(const rr_recorder *r) { return r->nsegments; }
 
+/* --- replacing files atomically ---------------------------------------- */
+
+/* Syncs the run directory, so that a rename in it survives a power loss. */
+static rr_status sync_dir(const rr_recorder *r)
+{
+    int fd = open(r->dir, O_RDONLY | O_DIRECTORY);
+    if (fd < 0)
+        return RR_ERR_IO;
+    /* EINVAL: a file system that cannot sync a directory; nothing to lose. */
+    int bad = fsync(fd) != 0 && errno != EINVAL;
+    int e = errno;
+    close(fd);
+    errno = e;
+    return bad ? RR_ERR_IO : RR_OK;
+}
+
+/* Replaces RUNDIR/name with what body writes: into a temporary file of this
+ * process's own (a resume racing a run that is still alive cannot mix the
+ * two), synced when durable, then renamed over name.  A reader, or a crash,
+ * sees the old file or the new one, never a part.  On failure errno says
+ * why. */
+static rr_status replace_file(rr_recorder *r, const char *name,
+                              void (*body)(rr_recorder *, FILE *))
+{
+    char tmp[1100], dst[1100];
+    snprintf(tmp, sizeof tmp, "%s/.%s.%ld.tmp", r->dir, name, (long)getpid());
+    snprintf(dst, sizeof dst, "%s/%s", r->dir, name);
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        return RR_ERR_IO;
+    body(r, f);
+    int bad = fflush(f) != 0 || ferror(f) || (r->durable && fsync(fileno(f)) != 0);
+    int e = errno;
+    if (fclose(f) != 0 || bad || rename(tmp, dst) != 0) {
+        e = bad ? e : errno;
+        unlink(tmp);
+        errno = e;
+        return RR_ERR_IO;
+    }
+    return r->durable ? sync_dir(r) : RR_OK;
+}
+
 /* --- results ---------------------------------------------------------- */
 
 /* One CSV field, quoted when it needs to be, then the separator. */
@@ -563,6 +729,18 @@ static void csv_field(FILE *f, const char *s, char sep)
         fputs(s, f);
     }
     fputc(sep, f);
+}
+
+static void write_results(rr_recorder *r, FILE *f)
+{
+    fputs("name,value,unit,description\n", f);
+    for (size_t i = 0; i < r->nresults; i++) {
+        result *q = &r->results[i];
+        csv_field(f, q->name, ',');
+        csv_field(f, q->value, ',');
+        csv_field(f, q->unit, ',');
+        csv_field(f, q->description, '\n');
+    }
 }
 
 static rr_status add_result(rr_recorder *r, const char *name, const char *value,
@@ -587,23 +765,8 @@ static rr_status add_result(rr_recorder *r, const char *name, const char *value,
     res->unit = dupstr(unit);
     res->description = dupstr(description);
     res->is_text = is_text;
-
-    char path[1100];
-    snprintf(path, sizeof path, "%s/results.csv", r->dir);
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return RR_ERR_IO;
-    fputs("name,value,unit,description\n", f);
-    for (size_t i = 0; i < r->nresults; i++) {
-        result *q = &r->results[i];
-        csv_field(f, q->name, ',');
-        csv_field(f, q->value, ',');
-        csv_field(f, q->unit, ',');
-        csv_field(f, q->description, '\n');
-    }
-    if (fclose(f) != 0)
-        return RR_ERR_IO;
-    return rr_recorder_write_manifest(r);
+    rr_status st = replace_file(r, "results.csv", write_results);
+    return st != RR_OK ? st : rr_recorder_write_manifest(r);
 }
 
 rr_status rr_recorder_result_number(rr_recorder *r, const char *name,
@@ -648,45 +811,71 @@ rr_status rr_recorder_table(rr_recorder *r, const char *name, size_t ncols,
     FILE *f = fopen(path, "w");
     if (!f)
         return RR_ERR_IO;
-    size_t len = 1;
-    for (size_t j = 0; j < ncols; j++) {
-        fprintf(f, "%s%s", j ? "," : "", columns[j]);
-        len += strlen(columns[j]) + 1;
-    }
-    fputc('\n', f);
+    for (size_t j = 0; j < ncols; j++)
+        csv_field(f, columns[j], j + 1 < ncols ? ',' : '\n');
     for (size_t i = 0; i < nrows; i++)
         for (size_t j = 0; j < ncols; j++)
             fprintf(f, "%.10g%c", values[i * ncols + j], j + 1 < ncols ? ',' : '\n');
-    if (fclose(f) != 0)
+    int bad = fflush(f) != 0 || ferror(f);
+    if (fclose(f) != 0 || bad)
         return RR_ERR_IO;
 
+    char **cols = calloc(ncols ? ncols : 1, sizeof *cols);
+    if (!cols)
+        return RR_ERR_NOMEM;
+    for (size_t j = 0; j < ncols; j++) {
+        if (!(cols[j] = dupstr(columns[j]))) {
+            while (j--)
+                free(cols[j]);
+            free(cols);
+            return RR_ERR_NOMEM;
+        }
+    }
     table *t = NULL;
     for (size_t i = 0; i < r->ntables; i++)
         if (strcmp(r->tables[i].name, name) == 0)
             t = &r->tables[i]; /* reported again: replaced */
     if (!t) {
-        if (grow((void **)&r->tables, r->ntables, sizeof *r->tables))
+        if (grow((void **)&r->tables, r->ntables, sizeof *r->tables)) {
+            for (size_t j = 0; j < ncols; j++)
+                free(cols[j]);
+            free(cols);
             return RR_ERR_NOMEM;
+        }
         t = &r->tables[r->ntables++];
         t->name = dupstr(name);
         t->file = dupstr(rel);
     } else {
+        for (size_t j = 0; j < t->ncols; j++)
+            free(t->columns[j]);
         free(t->columns);
     }
-    t->columns = calloc(1, len);
-    if (!t->columns)
-        return RR_ERR_NOMEM;
-    for (size_t j = 0; j < ncols; j++) {
-        if (j)
-            strcat(t->columns, ",");
-        strcat(t->columns, columns[j]);
-    }
+    t->columns = cols;
+    t->ncols = ncols;
     t->rows = nrows;
     return rr_recorder_write_manifest(r);
 }
 
+/* True when s is one line of YAML holding a flow mapping and nothing else:
+ * what goes into the manifest must leave it valid YAML, whoever built it. */
+static bool is_flow_mapping(const char *s)
+{
+    if (!s || *s != '{' || strpbrk(s, "\n\r"))
+        return false;
+    rr_yaml *y = NULL;
+    char err[256];
+    if (rr_yaml_load_string(s, strlen(s), "plot", &y, err, sizeof err) != RR_OK)
+        return false;
+    yaml_node_t *root = rr_yaml_root(y);
+    bool ok = root && root->type == YAML_MAPPING_NODE;
+    rr_yaml_free(y);
+    return ok;
+}
+
 rr_status rr_recorder_plot(rr_recorder *r, const char *yaml_flow_mapping)
 {
+    if (!is_flow_mapping(yaml_flow_mapping))
+        return RR_ERR_ARG;
     if (grow((void **)&r->plots, r->nplots, sizeof *r->plots))
         return RR_ERR_NOMEM;
     r->plots[r->nplots++] = dupstr(yaml_flow_mapping);
@@ -724,6 +913,20 @@ static void kv(FILE *f, const char *indent, const char *key, const char *value)
     fprintf(f, "%s%s: ", indent, key);
     rr_yaml_write_str(f, value);
     fputc('\n', f);
+}
+
+/* A mapping key: plain when it is a name (what the protocol API allows,
+ * and what readers of the manifest grep for), else quoted and escaped. */
+static void yaml_key(FILE *f, const char *s)
+{
+    bool plain = s && *s;
+    for (const char *c = s; plain && *c; c++)
+        plain = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+                (*c >= '0' && *c <= '9') || *c == '_';
+    if (plain)
+        fputs(s, f);
+    else
+        rr_yaml_write_str(f, s);
 }
 
 static void write_manifest_body(rr_recorder *r, FILE *f)
@@ -764,7 +967,9 @@ static void write_manifest_body(rr_recorder *r, FILE *f)
     fputs(r->nparams ? "parameters:\n" : "parameters: {}\n", f);
     for (size_t i = 0; i < r->nparams; i++) {
         param *p = &r->params[i];
-        fprintf(f, "  %s: {value: %.10g, unit: ", p->name, p->value);
+        fputs("  ", f);
+        yaml_key(f, p->name);
+        fprintf(f, ": {value: %.10g, unit: ", p->value);
         rr_yaml_write_str(f, p->unit);
         fputs(", description: ", f);
         rr_yaml_write_str(f, p->description);
@@ -780,7 +985,7 @@ static void write_manifest_body(rr_recorder *r, FILE *f)
                    "    temperature_K: %.6g\n    samples: %zu\n"
                    "    complete: %s\n",
                 s->t0_s, s->strain, s->temp_K, s->samples,
-                s->open ? "false" : "true");
+                s->open || s->cut_short ? "false" : "true");
         if (s->paused[0])
             fprintf(f, "    paused_s: [%s]\n    interrupted_by_pause: %s\n", s->paused,
                     s->interrupted ? "true" : "false");
@@ -802,12 +1007,10 @@ static void write_manifest_body(rr_recorder *r, FILE *f)
         kv(f, "  - ", "name", t->name);
         kv(f, "    ", "file", t->file);
         fputs("    columns: [", f);
-        const char *c = t->columns;
-        while (*c) {
-            const char *e = strchr(c, ',');
-            size_t n = e ? (size_t)(e - c) : strlen(c);
-            fprintf(f, "%s\"%.*s\"", c == t->columns ? "" : ", ", (int)n, c);
-            c += n + (e ? 1 : 0);
+        for (size_t j = 0; j < t->ncols; j++) {
+            if (j)
+                fputs(", ", f);
+            rr_yaml_write_str(f, t->columns[j]);
         }
         fprintf(f, "]\n    rows: %zu\n", t->rows);
     }
@@ -822,28 +1025,7 @@ static void write_manifest_body(rr_recorder *r, FILE *f)
 
 rr_status rr_recorder_write_manifest(rr_recorder *r)
 {
-    char tmp[1100], dst[1100];
-    snprintf(tmp, sizeof tmp, "%s/.manifest.yaml.tmp", r->dir);
-    snprintf(dst, sizeof dst, "%s/manifest.yaml", r->dir);
-    FILE *f = fopen(tmp, "w");
-    if (!f)
-        return RR_ERR_IO;
-    write_manifest_body(r, f);
-    int bad = fflush(f) != 0 || ferror(f) || (r->durable && fsync(fileno(f)) != 0);
-    if (fclose(f) != 0 || bad) {
-        unlink(tmp);
-        return RR_ERR_IO;
-    }
-    if (rename(tmp, dst) != 0) {
-        unlink(tmp);
-        return RR_ERR_IO;
-    }
-    int dfd = r->durable ? open(r->dir, O_RDONLY) : -1;
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
-    return RR_OK;
+    return replace_file(r, "manifest.yaml", write_manifest_body);
 }
 
 rr_status rr_recorder_finish(rr_recorder *r, rr_end end, const char *message)
@@ -851,13 +1033,18 @@ rr_status rr_recorder_finish(rr_recorder *r, rr_end end, const char *message)
     char path[1100];
     snprintf(path, sizeof path, "%s/.reserve", r->dir);
     unlink(path); /* frees the space the last writes need on a full disk */
-    rr_status st = rr_recorder_segment_end(r);
     if (r->end == RR_END_RUNNING) {
         r->end = end;
         free(r->end_message);
         r->end_message = message ? dupstr(message) : NULL;
         iso_now(r->ended, sizeof r->ended);
     }
+    /* A segment still open when the run ends otherwise than complete (an
+     * abort, a fault, a Lua error) was cut short: it must not read as
+     * complete, even though its file is closed now. */
+    if (r->csv && r->end != RR_END_COMPLETE)
+        r->segments[r->nsegments - 1].cut_short = true;
+    rr_status st = rr_recorder_segment_end(r);
     rr_status m = rr_recorder_write_manifest(r);
     if (r->events)
         fflush(r->events);
@@ -895,6 +1082,8 @@ void rr_recorder_free(rr_recorder *r)
     for (size_t i = 0; i < r->ntables; i++) {
         free(r->tables[i].name);
         free(r->tables[i].file);
+        for (size_t j = 0; j < r->tables[i].ncols; j++)
+            free(r->tables[i].columns[j]);
         free(r->tables[i].columns);
     }
     for (size_t i = 0; i < r->nplots; i++)

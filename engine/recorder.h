@@ -3,9 +3,12 @@
  *
  *   RUNDIR/manifest.yaml         replaced atomically whenever it changes
  *   RUNDIR/events.log            one line per event, written as it happens
- *   RUNDIR/results.csv           name,value,unit,description
+ *   RUNDIR/results.csv           name,value,unit,description; replaced
+ *                                atomically
  *   RUNDIR/segments/NNN-LABEL.csv  one per recorded segment, written as
- *                                samples arrive; header row with units
+ *                                samples arrive; header row with units;
+ *                                fixed point (exponent notation for
+ *                                magnitudes of 1e21 and more)
  *   RUNDIR/source/               the protocol and every Lua module it required
  *   RUNDIR/config/               presets and instrument configs used
  *   RUNDIR/tables/NAME.csv       tables the protocol reported
@@ -46,8 +49,13 @@ int rr_end_exit_code(rr_end e);     /* enum rr_exit */
 
 typedef struct rr_recorder rr_recorder;
 
-/* Creates the run directory: dir if given (created; must be empty if it
- * exists), else a new runs/YYYYMMDD-HHMMSS-NAME under the working directory.
+/* Creates the run directory: dir if given (created with its parents; if it
+ * exists it must be an empty directory), else a new
+ * runs/YYYYMMDD-HHMMSS-NAME under the working directory.  The directory is
+ * the run's alone: an earlier run's is never overwritten, and of two runs
+ * given the same one at once, one gets it.  RR_ERR_ARG (a usage error: err
+ * says why) when dir already holds a run, is not empty, is not a directory
+ * or was taken by another run; RR_ERR_IO when it cannot be created.
  * Writes an initial manifest (status: running). */
 rr_status rr_recorder_open(const char *dir, const char *protocol_name,
                            rr_recorder **out, char *err, size_t errlen);
@@ -118,13 +126,22 @@ rr_status rr_recorder_result_text(rr_recorder *r, const char *name,
 bool rr_recorder_result_at(const rr_recorder *r, size_t i, const char **name,
                            const char **value, const char **unit);
 
+/* The most values (rows x columns) a reported table may hold: 80 MB of
+ * doubles, far beyond any table of results, and a bound that keeps the
+ * size computations from overflowing. */
+#define RR_TABLE_MAX_VALUES 10000000
+
 /* Tables the protocol reports (RUNDIR/tables/NAME.csv): ncols column names
- * carrying their units (e.g. "temperature_K"), nrows x ncols values by row. */
+ * carrying their units (e.g. "temperature_K"), nrows x ncols values by row.
+ * The names may hold any text: they are quoted in the CSV and escaped in
+ * the manifest. */
 rr_status rr_recorder_table(rr_recorder *r, const char *name, size_t ncols,
                             const char *const *columns, size_t nrows,
                             const double *values);
-/* A plot request for the report: a YAML flow mapping, e.g.
- * {kind: "arrhenius", table: "tau", x: "temperature_K", y: "tau_1_s"}. */
+/* A plot request for the report: a YAML flow mapping on one line, e.g.
+ * {kind: "arrhenius", table: "tau", x: "temperature_K", y: "tau_1_s"},
+ * strings in it escaped (rr_yaml_write_str).  RR_ERR_ARG, and nothing
+ * recorded, when it does not parse as one: the manifest stays valid YAML. */
 rr_status rr_recorder_plot(rr_recorder *r, const char *yaml_flow_mapping);
 
 /* The event log: "2026-11-25T13:00:00Z t=12.300 s LEVEL message". */
@@ -134,10 +151,14 @@ void rr_recorder_event(rr_recorder *r, double t_s, const char *level,
 void rr_recorder_eventv(rr_recorder *r, double t_s, const char *level,
                         const char *fmt, va_list ap);
 
-/* Writes the manifest atomically (temporary file, fsync, rename). */
+/* Writes the manifest atomically (temporary file, fsync when durable,
+ * rename, fsync of the directory when durable); results.csv is replaced the
+ * same way. */
 rr_status rr_recorder_write_manifest(rr_recorder *r);
 /* Ends the run: closes any open segment, records how it ended, writes the
- * manifest.  Safe to call more than once; the first ending sticks. */
+ * manifest.  A segment still open when the run ends otherwise than
+ * complete was cut short and reads "complete: false".  Safe to call more
+ * than once; the first ending sticks. */
 rr_status rr_recorder_finish(rr_recorder *r, rr_end end, const char *message);
 rr_end rr_recorder_end(const rr_recorder *r);
 
