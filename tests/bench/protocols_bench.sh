@@ -19,6 +19,7 @@ printf '%-22s %12s %8s %14s\n' protocol wall_s cpu_s no_report_s
 tw=0; tc=0; tn=0
 for p in "$RELAXRUN_SRC"/protocols/*.lua; do
   name=$(basename "$p" .lua)
+  rm -rf "${out:?}/$name" "$out/$name-nr" # -o refuses a directory that holds a run
   # bash's time keyword: real, user and sys of the child, on stderr
   t=$( { time "$RELAXRUN" -q -o "$out/$name" "$p" >"$out/$name.out" 2>"$out/$name.err"; } 2>&1 )
   if ! grep -q '^status: "complete"' "$out/$name/manifest.yaml" 2>/dev/null; then
