@@ -40,7 +40,7 @@ typedef struct errq_entry {
 
 struct rr_emu {
     rr_instrument *dev;
-    double speed, late_s;
+    double speed, late_s, drop_s;
     FILE *log;
 
     double wall0, epoch; /* device time = backing time - epoch */
@@ -62,7 +62,12 @@ struct rr_emu {
     size_t qlen;
     int open350; /* index of the 350 entry still counting, or -1 */
 
-    struct { enum fault_kind kind; double at_s; bool fired; } fault[MAX_FAULTS];
+    struct {
+        enum fault_kind kind;
+        double at_s;
+        char header[16]; /* only a command with this header, or "" for any */
+        bool fired;
+    } fault[MAX_FAULTS];
     size_t nfault;
     bool silent, garbage_next, late_next, err_next, disconnect_next;
 
@@ -239,14 +244,21 @@ static int dev_fault(rr_emu *e)
     return 0;
 }
 
-/* Maps a failure of the backing instrument onto a protocol error. */
-static int dev_error(rr_emu *e, rr_status st)
+/* Maps a failure of the backing instrument running c onto a protocol
+ * error.  A setting the instrument does not support gets the code of its
+ * kind of value (v1.1 has no "not supported"): -224 for a word (a clamp it
+ * does not have), -222 for a number (beyond what it can do), -221 for a
+ * command without one.  -100 is left for what no code describes (the
+ * instrument failing inside). */
+static int dev_error(rr_emu *e, const rr_lp_command *c, rr_status st)
 {
     switch (st) {
     case RR_ERR_RANGE: case RR_ERR_LIMIT: return -222;
     case RR_ERR_STATE: return -221;
     case RR_ERR_NOT_READY: return -230;
     case RR_ERR_ARG: case RR_ERR_PARSE: return -224;
+    case RR_ERR_UNSUPPORTED:
+        return c->id == RR_LP_CMD_CONF_MODE ? -224 : c->nargs > 0 ? -222 : -221;
     default: {
         int f = dev_fault(e);
         return f ? f : -100;
@@ -254,10 +266,10 @@ static int dev_error(rr_emu *e, rr_status st)
     }
 }
 
-static int ok_or(rr_emu *e, rr_status st)
+static int ok_or(rr_emu *e, const rr_lp_command *c, rr_status st)
 {
     if (st != RR_OK)
-        return dev_error(e, st);
+        return dev_error(e, c, st);
     out_printf(e, "OK");
     return 0;
 }
@@ -289,9 +301,9 @@ static int run(rr_emu *e, const rr_lp_command *c)
     const rr_limits *L = &e->lim;
     switch (c->id) {
     case RR_LP_CMD_IDN: {
-        char idn[160];
+        char idn[1024]; /* the protocol sets no limit; the driver cuts for display */
         if ((st = RR_CALL(e->dev, identify, idn, sizeof idn)) != RR_OK)
-            return dev_error(e, st);
+            return dev_error(e, c, st);
         for (char *p = idn; *p; p++)
             if (*p == '\n' || *p == '\r')
                 *p = ' ';
@@ -325,7 +337,7 @@ static int run(rr_emu *e, const rr_lp_command *c)
     case RR_LP_CMD_STAT: {
         unsigned bits = 0;
         if ((st = RR_CALL(e->dev, get_status, &bits)) != RR_OK)
-            return dev_error(e, st);
+            return dev_error(e, c, st);
         bits &= ~(unsigned)(RR_STAT_SAMPLING | RR_STAT_OVERFLOW);
         bits |= (e->sampling ? RR_STAT_SAMPLING : 0u) | (e->overflow ? RR_STAT_OVERFLOW : 0u);
         out_printf(e, "%u", bits);
@@ -336,7 +348,7 @@ static int run(rr_emu *e, const rr_lp_command *c)
             return -221;
         if ((st = RR_CALL(e->dev, set_clamp, c->mode)) == RR_OK)
             e->mode = c->mode;
-        return ok_or(e, st);
+        return ok_or(e, c, st);
     case RR_LP_CMD_CONF_MODE_Q:
         out_printf(e, "%s", rr_clamp_word(e->mode));
         return 0;
@@ -348,7 +360,7 @@ static int run(rr_emu *e, const rr_lp_command *c)
         rr_geometry g = {c->args[0], c->args[1], c->args[2]};
         if ((st = RR_CALL(e->dev, set_geometry, &g)) == RR_OK)
             e->geom = g;
-        return ok_or(e, st);
+        return ok_or(e, c, st);
     }
     case RR_LP_CMD_CONF_GEOM_Q:
         out_printf(e, "%.10g,%.10g,%.10g", e->geom.length_mm, e->geom.width_mm,
@@ -359,7 +371,7 @@ static int run(rr_emu *e, const rr_lp_command *c)
             return -222;
         if ((st = RR_CALL(e->dev, set_temp_rate, v)) == RR_OK)
             e->temp_rate = v;
-        return ok_or(e, st);
+        return ok_or(e, c, st);
     case RR_LP_CMD_TEMP_RATE_Q:
         out_printf(e, "%.10g", e->temp_rate);
         return 0;
@@ -368,17 +380,17 @@ static int run(rr_emu *e, const rr_lp_command *c)
             return -222;
         if ((st = RR_CALL(e->dev, set_temp, v)) == RR_OK)
             e->temp_set = v;
-        return ok_or(e, st);
+        return ok_or(e, c, st);
     case RR_LP_CMD_TEMP_SET_Q:
         out_printf(e, "%.10g", e->temp_set);
         return 0;
     case RR_LP_CMD_TEMP_Q:
         if ((st = RR_CALL(e->dev, read_temp, &t)) != RR_OK)
-            return dev_error(e, st);
+            return dev_error(e, c, st);
         out_printf(e, "%.10g", t);
         return 0;
     case RR_LP_CMD_TEMP_STBY:
-        return ok_or(e, RR_CALL0(e->dev, heater_standby));
+        return ok_or(e, c, RR_CALL0(e->dev, heater_standby));
     case RR_LP_CMD_STRN_SET:
         if (!within(v, -L->strain_max, L->strain_max) ||
             (e->osc_on && fabs(v) + e->osc_ampl > L->strain_max))
@@ -388,21 +400,21 @@ static int run(rr_emu *e, const rr_lp_command *c)
             e->t0_valid = true;
             e->osc_change_t = device_now(e);
         }
-        return ok_or(e, st);
+        return ok_or(e, c, st);
     case RR_LP_CMD_STRN_Q:
         if ((st = RR_CALL(e->dev, read_strain, &t)) != RR_OK)
-            return dev_error(e, st);
+            return dev_error(e, c, st);
         out_printf(e, "%.10g", t);
         return 0;
     case RR_LP_CMD_STRN_T0_Q:
         t = e->epoch;
         if (e->t0_valid && (st = RR_CALL(e->dev, strain_t0, &t)) != RR_OK)
-            return dev_error(e, st);
+            return dev_error(e, c, st);
         out_printf(e, "%.6f", t - e->epoch);
         return 0;
     case RR_LP_CMD_STRS_Q:
         if ((st = RR_CALL(e->dev, read_stress, &t)) != RR_OK)
-            return dev_error(e, st);
+            return dev_error(e, c, st);
         out_printf(e, "%.10g", t);
         return 0;
     case RR_LP_CMD_OSC_FREQ:
@@ -412,7 +424,7 @@ static int run(rr_emu *e, const rr_lp_command *c)
             e->osc_freq = v;
             e->osc_change_t = device_now(e);
         }
-        return ok_or(e, st);
+        return ok_or(e, c, st);
     case RR_LP_CMD_OSC_AMPL:
         if (!(v > 0) || (e->osc_on && fabs(e->strain_set) + v > L->strain_max))
             return -222;
@@ -420,7 +432,7 @@ static int run(rr_emu *e, const rr_lp_command *c)
             e->osc_ampl = v;
             e->osc_change_t = device_now(e);
         }
-        return ok_or(e, st);
+        return ok_or(e, c, st);
     case RR_LP_CMD_OSC_ON:
         if (fabs(e->strain_set) + e->osc_ampl > L->strain_max)
             return -222;
@@ -429,17 +441,17 @@ static int run(rr_emu *e, const rr_lp_command *c)
                 e->osc_change_t = device_now(e);
             e->osc_on = true;
         }
-        return ok_or(e, st);
+        return ok_or(e, c, st);
     case RR_LP_CMD_OSC_OFF:
         if ((st = RR_CALL(e->dev, osc_enable, false)) == RR_OK)
             e->osc_on = false;
-        return ok_or(e, st);
+        return ok_or(e, c, st);
     case RR_LP_CMD_OSC_MEAS_Q: {
         if (!e->osc_on || device_now(e) - e->osc_change_t < 3.0 / e->osc_freq)
             return -230;
         rr_dynamic m;
         if ((st = RR_CALL(e->dev, osc_measure, &m)) != RR_OK)
-            return dev_error(e, st);
+            return dev_error(e, c, st);
         out_printf(e, "%.10g,%.10g,%.10g,%.10g", m.freq_Hz, m.storage_MPa, m.loss_MPa,
                    m.tan_delta);
         return 0;
@@ -449,7 +461,7 @@ static int run(rr_emu *e, const rr_lp_command *c)
             return -222;
         if ((st = RR_CALL(e->dev, acq_set_rate, v)) == RR_OK)
             e->acq_rate = v;
-        return ok_or(e, st);
+        return ok_or(e, c, st);
     case RR_LP_CMD_ACQ_START:
         if ((st = RR_CALL0(e->dev, acq_start)) == RR_OK) {
             size_t n;
@@ -460,12 +472,12 @@ static int run(rr_emu *e, const rr_lp_command *c)
             e->open350 = -1;
             e->sampling = true;
         }
-        return ok_or(e, st);
+        return ok_or(e, c, st);
     case RR_LP_CMD_ACQ_STOP:
         rr_emu_tick(e); /* samples up to now stay readable */
         if ((st = RR_CALL0(e->dev, acq_stop)) == RR_OK)
             e->sampling = false;
-        return ok_or(e, st);
+        return ok_or(e, c, st);
     case RR_LP_CMD_ACQ_DATA_Q: {
         size_t k = c->n < e->len ? (size_t)c->n : e->len;
         out_printf(e, "%zu", k);
@@ -486,10 +498,14 @@ static int run(rr_emu *e, const rr_lp_command *c)
     return -113;
 }
 
-static bool is_due(rr_emu *e, enum fault_kind k, double now)
+/* A line fault of kind k due at device time now for the command (header
+ * NULL: a line that is not a valid command). */
+static bool is_due(rr_emu *e, enum fault_kind k, double now, const char *header)
 {
     for (size_t i = 0; i < e->nfault; i++)
-        if (e->fault[i].kind == k && !e->fault[i].fired && now >= e->fault[i].at_s) {
+        if (e->fault[i].kind == k && !e->fault[i].fired && now >= e->fault[i].at_s &&
+            (!e->fault[i].header[0] ||
+             (header && strcasecmp(e->fault[i].header, header) == 0))) {
             e->fault[i].fired = true;
             return true;
         }
@@ -512,15 +528,16 @@ rr_emu_action rr_emu_handle(rr_emu *e, const char *line, size_t len, const char 
         fflush(e->log);
     }
     /* Line faults due now. */
-    if (is_due(e, F_SILENCE, now))
+    const char *h = pr == RR_LP_CMD_VALID ? rr_lp_header(c.id) : NULL;
+    if (is_due(e, F_SILENCE, now, h))
         e->silent = true;
-    if (is_due(e, F_DISCONNECT, now))
+    if (is_due(e, F_DISCONNECT, now, h))
         return RR_EMU_DISCONNECT;
-    if (is_due(e, F_GARBAGE, now))
+    if (is_due(e, F_GARBAGE, now, h))
         e->garbage_next = true;
-    if (is_due(e, F_LATE, now))
+    if (is_due(e, F_LATE, now, h))
         e->late_next = true;
-    if (is_due(e, F_ERR, now))
+    if (is_due(e, F_ERR, now, h))
         e->err_next = true;
     if (e->silent)
         return RR_EMU_NO_REPLY;
@@ -556,11 +573,25 @@ rr_emu_action rr_emu_handle(rr_emu *e, const char *line, size_t len, const char 
 
 rr_status rr_emu_add_fault(rr_emu *e, const char *spec, char *err, size_t errlen)
 {
-    char kind[32];
+    char kind[32], header[16] = "";
     const char *at = strchr(spec, '@');
     size_t n = at ? (size_t)(at - spec) : strlen(spec);
+    const char *slash = memchr(spec, '/', n);
     double t = 0;
-    if (n >= sizeof kind || e->nfault == MAX_FAULTS)
+    if (e->nfault == MAX_FAULTS)
+        goto bad;
+    if (slash) { /* KIND/HEADER: only that command's answer */
+        size_t hn = n - (size_t)(slash + 1 - spec);
+        rr_lp_command c;
+        if (hn == 0 || hn >= sizeof header)
+            goto bad;
+        memcpy(header, slash + 1, hn);
+        header[hn] = '\0';
+        if (rr_lp_parse_command(header, hn, &c) == -113)
+            goto bad; /* not a header of the protocol */
+        n = (size_t)(slash - spec);
+    }
+    if (n >= sizeof kind)
         goto bad;
     memcpy(kind, spec, n);
     kind[n] = '\0';
@@ -568,8 +599,11 @@ rr_status rr_emu_add_fault(rr_emu *e, const char *spec, char *err, size_t errlen
         goto bad;
     for (size_t k = 0; k < sizeof fault_names / sizeof fault_names[0]; k++)
         if (strcasecmp(kind, fault_names[k]) == 0) {
+            if (header[0] && k >= F_OVERLOAD)
+                goto bad; /* a fault of the sample, not of an answer */
             e->fault[e->nfault].kind = (enum fault_kind)k;
             e->fault[e->nfault].at_s = t;
+            snprintf(e->fault[e->nfault].header, sizeof e->fault[0].header, "%s", header);
             e->fault[e->nfault].fired = false;
             e->nfault++;
             return RR_OK;
@@ -577,8 +611,9 @@ rr_status rr_emu_add_fault(rr_emu *e, const char *spec, char *err, size_t errlen
 bad:
     if (err)
         snprintf(err, errlen,
-                 "fault '%s': expected KIND[@DEVICE_TIME_S] with KIND one of garbage, late, "
-                 "silence, disconnect, err, overload, broken, heater", spec);
+                 "fault '%s': expected KIND[/HEADER][@DEVICE_TIME_S] with KIND one of garbage, "
+                 "late, silence, disconnect, err, overload, broken, heater (HEADER, such as "
+                 "ACQ:DATA?, only for the first five)", spec);
     return RR_ERR_ARG;
 }
 
@@ -593,6 +628,7 @@ rr_status rr_emu_new(rr_instrument *dev, const rr_emu_options *opt, rr_emu **out
     e->dev = dev;
     e->speed = opt && opt->speed > 0 ? opt->speed : 1.0;
     e->late_s = opt && opt->late_s > 0 ? opt->late_s : 3.0;
+    e->drop_s = opt && opt->drop_s > 0 ? opt->drop_s : 3.0;
     e->open350 = -1;
     e->buf = malloc(RR_LP_DEVICE_BUFFER * sizeof *e->buf);
     e->chunk = malloc(1024 * sizeof *e->chunk);
@@ -610,13 +646,20 @@ rr_status rr_emu_new(rr_instrument *dev, const rr_emu_options *opt, rr_emu **out
                      dev->ops->last_error ? dev->ops->last_error(dev->ctx) : "");
         goto fail;
     }
-    /* What the device reports before a host sets anything. */
+    /* What the device reports before a host sets anything.  v1.1 leaves
+     * these open; any value the device would accept is allowed.  The
+     * furnace's rate and setpoint come from the options (the CLI takes
+     * them from the simulator's preset: the rate it ramps at and the
+     * ambient it idles at); the vtable has no query for them, and a TEMP?
+     * read would draw the simulator's noise and shift its seeded sequence
+     * against a plain simulator run.  Both are kept within SYST:LIM?. */
     e->mode = RR_CLAMP_TENSION;
     e->geom = (rr_geometry){15.0, 1.0, 0.03}; /* a melt-spun ribbon */
-    e->temp_rate = 10.0 < e->lim.rate_max_K_per_min ? 10.0 : e->lim.rate_max_K_per_min;
-    /* Not read from the instrument: a read would draw the simulator's
-     * noise and shift its seeded sequence against a plain simulator run. */
-    e->temp_set = 295.0;
+    e->temp_rate = opt && opt->temp_rate_K_per_min > 0 ? opt->temp_rate_K_per_min : 10.0;
+    if (e->temp_rate > e->lim.rate_max_K_per_min)
+        e->temp_rate = e->lim.rate_max_K_per_min;
+    e->temp_set = opt && opt->temp_set_K > 0 ? opt->temp_set_K : 295.0;
+    e->temp_set = fmin(fmax(e->temp_set, e->lim.temp_min_K), e->lim.temp_max_K);
     e->acq_rate = 10.0;
     e->osc_freq = 1.0 < e->lim.freq_min_Hz ? e->lim.freq_min_Hz : 1.0;
     e->osc_ampl = 1e-4;
@@ -648,24 +691,31 @@ void rr_emu_free(rr_emu *e)
 
 /* ---- serving ---------------------------------------------------------------- */
 
-/* Writes all bytes within a few seconds; a reader that does not read loses
- * the answer (as a serial device drops it). */
-static bool write_all(int fd, const char *p, size_t n)
+/* Sends one answer whole or not at all.  If not a byte of it can be
+ * written for drop_s (nobody reads: the output is full of earlier
+ * answers), it is dropped whole, as a serial device drops an answer that
+ * nobody reads.  Once its first byte is out, the rest follows however long
+ * the reader takes: half an answer would run into the next one and garble
+ * it too.  Returns false when the peer is gone. */
+static bool write_all(int fd, const char *p, size_t n, double drop_s,
+                      volatile sig_atomic_t *stop)
 {
-    double deadline = rr_mono_s() + 3.0;
+    double deadline = rr_mono_s() + drop_s;
+    bool started = false;
     while (n > 0) {
         ssize_t w = write(fd, p, n);
         if (w > 0) {
             p += w;
             n -= (size_t)w;
+            started = true;
             continue;
         }
         if (w < 0 && errno == EINTR)
             continue;
         if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
             struct pollfd pf = {fd, POLLOUT, 0};
-            if (rr_mono_s() > deadline)
-                return true;
+            if (*stop || (!started && rr_mono_s() > deadline))
+                return true; /* dropped whole (or shutting down) */
             poll(&pf, 1, 50);
             continue;
         }
@@ -741,7 +791,7 @@ static serve_end serve_fd(rr_emu *e, int fd, bool is_pty, volatile sig_atomic_t 
             if (a == RR_EMU_REPLY) {
                 if (delay > 0)
                     wait_s(delay, stop);
-                if (!write_all(fd, ans, alen))
+                if (!write_all(fd, ans, alen, e->drop_s, stop))
                     return SERVE_CLOSED;
             }
         }

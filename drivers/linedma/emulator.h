@@ -8,7 +8,9 @@
  * device would (20000 at most; the oldest dropped, STAT? bit 7 and a 350
  * entry in a 16-entry error queue).
  *
- * Faults ("KIND[@DEVICE_TIME_S]", once the device clock reaches the time):
+ * Faults ("KIND[/HEADER][@DEVICE_TIME_S]", once the device clock reaches
+ * the time; with /HEADER, such as garbage/ACQ:DATA?, the first answer to
+ * that command from then on; HEADER only for the first five kinds):
  *   garbage     the next answer is replaced by garbage bytes
  *   late        the next answer comes late_s (default 3 s) late
  *   silence     no answer to anything from then on
@@ -35,6 +37,10 @@ typedef struct rr_emu rr_emu;
 typedef struct rr_emu_options {
     double speed;          /* device seconds per wall second; 0 = 1 */
     double late_s;         /* delay of a "late" answer; 0 = 3 s */
+    double drop_s;         /* an answer none of which can be written for this
+                            * long (nobody reads) is dropped whole; 0 = 3 s */
+    double temp_set_K;     /* TEMP:SET? before any TEMP:SET; 0 = 295 K */
+    double temp_rate_K_per_min; /* TEMP:RATE? before any TEMP:RATE; 0 = 10 */
     const char *log_path;  /* append every command received here, or NULL */
 } rr_emu_options;
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "linedma/lineproto.h"
 #include "yamlconf.h"
 
 /* Errors carry file:line: key 'KEY': why. */
@@ -104,7 +105,7 @@ static rr_status parse_serial(rr_yaml *y, yaml_node_t *map, rr_conn *c, char *er
 
 static rr_status parse(rr_yaml *y, rr_instrconf *c, char *err, size_t errlen)
 {
-    yaml_node_t *root = rr_yaml_root(y), *k, *v;
+    yaml_node_t *root = rr_yaml_root(y), *k, *v, *answer = NULL;
     rr_status st;
     if (!root || root->type != YAML_MAPPING_NODE)
         BAD(root, "(top)", "an instrument config is a mapping (connection, limits, ...)");
@@ -138,6 +139,7 @@ static rr_status parse(rr_yaml *y, rr_instrconf *c, char *err, size_t errlen)
                 if ((st = number(y, v2, "timeouts.answer_s", 0.01, 600, &c->timeout_s, err,
                                  errlen)) != RR_OK)
                     return st;
+                answer = v2; /* its floor depends on the port's speed: checked below */
             }
         } else if (strcmp(key, "transcript") == 0) {
             const char *s = rr_yaml_str(v);
@@ -213,6 +215,19 @@ static rr_status parse(rr_yaml *y, rr_instrconf *c, char *err, size_t errlen)
             BAD(k, key, "unknown key (connection, serial, timeouts, transcript, limits, "
                         "sample)");
         }
+    }
+    /* A device may take 200 ms to answer, plus the command's time on the
+     * wire: a shorter timeout makes a conforming device look lost. */
+    double floor_s = rr_conn_answer_min_s(replay ? NULL : &c->conn);
+    if (answer && c->timeout_s < floor_s) {
+        char why[120] = "";
+        if (!replay && c->conn.kind == RR_CONN_SERIAL)
+            snprintf(why, sizeof why, " and %.0f ms to send a 256-byte command at %d baud",
+                     1e3 * (floor_s - RR_LP_ANSWER_S - RR_LINK_MARGIN_S), c->conn.baud);
+        BAD(answer, "timeouts.answer_s",
+            "%g s is shorter than the protocol allows: a device may take 200 ms to answer%s; "
+            "give at least %.2f s (2 s is the protocol's)", c->timeout_s, why,
+            ceil(100 * floor_s) / 100);
     }
     c->replay = replay;
     if (replay)

@@ -9,7 +9,10 @@
  *     data_bits: 8                      # 5 .. 8
  *     flow: none                        # none | xonxoff | rtscts | dtrdsr
  *   timeouts:
- *     answer_s: 2                       # answer timeout; *RST gets 5 x this
+ *     answer_s: 2                       # answer timeout, at least the protocol's
+ *                                       # 200 ms plus the line time (see
+ *                                       # rr_conn_answer_min_s); *RST gets
+ *                                       # 5 x this, at least 10 s
  *   transcript: true                    # transcript.log in the run directory
  *   limits:                             # the lab's own; each optional
  *     temp_min_K: 290                   #   (absent: the device's SYST:LIM?)

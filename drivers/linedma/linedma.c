@@ -2,11 +2,17 @@
  * vtable, and the replay instrument that plays a transcript back through the
  * same protocol code.
  *
- * Each vtable callback is one command (osc_set is two, advance and
- * acq_stop poll the sample buffer).  The exchange rules:
+ * Each vtable callback is one command (osc_set is two, set_strain reads the
+ * clock first, strain_t0 may poll, advance and acq_stop poll the sample
+ * buffer).  The exchange rules:
  *  - every command line gets exactly one answer line;
  *  - a query that times out or gets garbage is retried once, after the line
  *    is drained (a late answer that arrives while draining is accepted);
+ *    except ACQ:DATA? and SYST:ERR?, which remove what they report: a
+ *    retry would return the next batch or entry, so they are never asked
+ *    twice; a lost batch of samples is counted from the gap in the sample
+ *    times and reported (STAT? bit 7 through get_status, or an error where
+ *    the engine would not look), a lost error entry is reported;
  *  - a set command is never retried: its failure is reported;
  *  - once the link is lost (closed, port error, silence after a retry) every
  *    call fails at once with RR_ERR_LINK, except reset(), which reconnects
@@ -26,9 +32,21 @@
 #include "linedma/transport.h"
 
 #define POLL_INTERVAL_S 0.1  /* longest wait inside advance() */
-#define DATA_BATCH 1000      /* samples asked per ACQ:DATA? */
+/* Samples asked per ACQ:DATA?: what one garbled answer can cost at most
+ * (2 s at 100 Hz; ~9 kB, 0.8 s on the wire at 115200 baud). */
+#define DATA_BATCH 200
 #define DRAIN_QUIET_S 0.1    /* the line is resynchronised after this silence */
 #define MAX_ANSWER 4000000   /* bytes; a longer "line" is garbage */
+#define RST_MIN_S 10.0       /* the protocol's lost-link time for *RST */
+#define STEP_DONE_S 0.05     /* a STRN:SET step is done within 50 ms */
+#define T0_POLL_S 0.005      /* wall time between STRN:T0? polls */
+#define T0_MAX_POLLS 1000    /* a device clock that stops cannot hang it */
+
+enum fetch_mode {
+    FETCH_RUN,  /* advance(): the engine reads the status next */
+    FETCH_STOP, /* acq_stop(): it does not, so a loss here is an error */
+    FETCH_RESET /* reset(): the run is ending; nothing after a loss is taken */
+};
 
 /* One replay record, held in memory. */
 typedef struct replay_rec {
@@ -54,6 +72,7 @@ typedef struct dev {
     size_t line_len, line_cap;
 
     double timeout_s, rst_timeout_s;
+    double answer_window_s;    /* the device's answer time plus the line's */
     bool link_dead, timed_out; /* timed_out: the last exchange got no answer */
     char link_reason[300];     /* why the link failed (live or replayed) */
     char err[600];
@@ -71,6 +90,20 @@ typedef struct dev {
     unsigned latched_bits;          /* overflow seen inside advance() */
     bool fault_pending;             /* a STAT? fault to report next advance() */
     bool real_time;
+
+    /* sample losses: a garbled or missing ACQ:DATA? answer, an overflow */
+    bool have_last;        /* last_t: the newest sample fetched since ACQ:START */
+    double last_t;
+    bool loss_open;        /* a loss whose size the next sample tells */
+    bool loss_overflow;    /* ... caused (also) by an overflow */
+    double loss_from_t;    /* last_t when it began (NAN: none yet) */
+    char loss_why[160];
+    bool loss_unread;      /* reported (bit 7), get_status has not said so yet */
+    char loss_msg[600];
+
+    /* the last strain step, until STRN:T0? is known to tell its time */
+    bool step_pending;
+    double step_t_before;  /* device time read before STRN:SET */
 } dev;
 
 static void seterr(dev *d, const char *fmt, ...)
@@ -303,19 +336,24 @@ static void printable(char *dst, size_t cap, const char *src, size_t len)
 }
 
 /* Sends cmd and parses its answer into r (samples into d->scratch).
- * Queries are retried once after a timeout or garbage; set commands not. */
+ * Queries are retried once after a timeout or garbage; set commands not.
+ * once: a query that removes what it reports (ACQ:DATA?, SYST:ERR?) is
+ * not retried either: garbage gives RR_ERR_PARSE, no answer (not even a
+ * late one while draining) RR_ERR_TIMEOUT, the line drained and the link
+ * kept; the caller accounts for what was lost. */
 static rr_status exchange_t(dev *d, const char *cmd, rr_lp_expect ex, size_t nv,
-                            rr_lp_response *r, double timeout_s)
+                            rr_lp_response *r, double timeout_s, bool once)
 {
     bool query = ex != RR_LP_EXPECT_OK, garbage = false;
     char shown[96] = "";
+    memset(r, 0, sizeof *r);
     if (d->replay_broken)
         return RR_ERR_PARSE;
     if (d->link_dead) {
         seterr(d, "'%s' not sent: the link to the instrument was lost before", cmd);
         return RR_ERR_LINK;
     }
-    for (int attempt = 0; attempt < (query ? 2 : 1); attempt++) {
+    for (int attempt = 0; attempt < (query && !once ? 2 : 1); attempt++) {
         if (attempt)
             rr_transcript_note(d->tr, "retrying '%s'", cmd);
         rr_status st = io_send(d, cmd);
@@ -339,6 +377,10 @@ static rr_status exchange_t(dev *d, const char *cmd, rr_lp_expect ex, size_t nv,
                 st = RR_OK;
             } else if (d->link_dead) {
                 return RR_ERR_LINK;
+            } else if (once) {
+                seterr(d, "no answer to '%s' within %.3g s (not asked again: it removes "
+                       "what it reports)", cmd, timeout_s);
+                return RR_ERR_TIMEOUT;
             } else {
                 garbage = false;
                 seterr(d, "no answer to '%s' within %.3g s", cmd, timeout_s);
@@ -366,6 +408,8 @@ static rr_status exchange_t(dev *d, const char *cmd, rr_lp_expect ex, size_t nv,
                    "not safe to repeat)", cmd, shown);
             return RR_ERR_LINK;
         }
+        if (once)
+            return RR_ERR_PARSE;
     }
     if (garbage) {
         seterr(d, "garbage answers to '%s', also after one retry (last: '%s'): "
@@ -381,7 +425,7 @@ static rr_status exchange_t(dev *d, const char *cmd, rr_lp_expect ex, size_t nv,
 static rr_status exchange(dev *d, const char *cmd, rr_lp_expect ex, size_t nv,
                           rr_lp_response *r)
 {
-    return exchange_t(d, cmd, ex, nv, r, d->timeout_s);
+    return exchange_t(d, cmd, ex, nv, r, d->timeout_s, false);
 }
 
 /* A set command: answer OK. */
@@ -414,6 +458,21 @@ static rr_status query_nums(dev *d, const char *cmd, size_t n, double *v)
     return st;
 }
 
+/* STAT? as a status word (16 bits at most). */
+static rr_status query_status(dev *d, unsigned *bits)
+{
+    double v;
+    rr_status st = query_nums(d, "STAT?", 1, &v);
+    if (st != RR_OK)
+        return st;
+    if (v < 0 || v != floor(v) || v > 65535) {
+        seterr(d, "STAT? answered '%s', not a status word", d->line);
+        return RR_ERR_PARSE;
+    }
+    *bits = (unsigned)v;
+    return RR_OK;
+}
+
 /* ---- the local sample queue ------------------------------------------ */
 
 static rr_status q_push(dev *d, const rr_sample *s, size_t n)
@@ -439,17 +498,146 @@ static rr_status q_push(dev *d, const rr_sample *s, size_t n)
     return RR_OK;
 }
 
-/* ACQ:DATA? until the device buffer is empty (at most what it can hold). */
-static rr_status fetch_samples(dev *d)
+/* ---- sample losses ------------------------------------------------------ */
+
+/* A loss began: an ACQ:DATA? answer was garbled or never came (the
+ * samples it removed are gone), or the device's buffer overflowed.  How
+ * many samples is told by the next sample's time; one gap is one loss. */
+static void loss_begin(dev *d, bool overflow, const char *why)
+{
+    rr_transcript_note(d->tr, "samples lost: %s", why);
+    d->loss_overflow |= overflow;
+    if (d->loss_open)
+        return;
+    d->loss_open = true;
+    d->loss_from_t = d->have_last ? d->last_t : NAN;
+    snprintf(d->loss_why, sizeof d->loss_why, "%s", why);
+}
+
+/* Reports the open loss of n samples (-1: unknown; upper: at most n):
+ * STAT? bit 7 from get_status, which the engine reads after every
+ * advance() and records as a warning; the details in the message
+ * (get_status' last_error). */
+static void loss_report(dev *d, long n, bool upper, const char *how)
+{
+    char count[64], msg[sizeof d->loss_msg];
+    if (n < 0)
+        snprintf(count, sizeof count, "an unknown number of samples");
+    else
+        snprintf(count, sizeof count, "%s%ld sample%s", upper ? "up to " : "", n,
+                 n == 1 ? "" : "s");
+    snprintf(msg, sizeof msg, "%s lost: %s (%s)", count, d->loss_why, how);
+    rr_transcript_note(d->tr, "%s", msg);
+    if (d->loss_unread) { /* not read yet: both go out together */
+        size_t k = strlen(d->loss_msg);
+        snprintf(d->loss_msg + k, sizeof d->loss_msg - k, "; then %s", msg);
+    } else {
+        snprintf(d->loss_msg, sizeof d->loss_msg, "%s", msg);
+    }
+    d->latched_bits |= RR_STAT_OVERFLOW;
+    d->loss_unread = true;
+    d->loss_open = d->loss_overflow = false;
+}
+
+/* Whole sample periods missing between two sample times on the grid of
+ * the rate set (-1: the rate or the start is unknown). */
+static long grid_missing(const dev *d, double from_t, double to_t)
+{
+    if (!(d->acq_rate_Hz > 0) || isnan(from_t))
+        return -1;
+    double k = floor((to_t - from_t) * d->acq_rate_Hz + 0.5) - 1;
+    return k <= 0 ? 0 : k > 1e9 ? 1000000000L : (long)k;
+}
+
+/* Queues the n samples of d->scratch; the first one after a loss tells its
+ * size. */
+static rr_status take_samples(dev *d, size_t n)
+{
+    if (n == 0)
+        return RR_OK;
+    const rr_sample *s = d->scratch;
+    if (d->loss_open) {
+        long k = grid_missing(d, d->loss_from_t, s[0].t_s);
+        char how[200];
+        if (k == 0 && !d->loss_overflow) {
+            /* The lost answer held nothing: the grid has no hole. */
+            rr_transcript_note(d->tr, "no sample missing after all (%.6f s follows %.6f s "
+                               "at %g Hz)", s[0].t_s, d->loss_from_t, d->acq_rate_Hz);
+            d->loss_open = false;
+        } else {
+            if (isnan(d->loss_from_t))
+                snprintf(how, sizeof how, "before the sample at %.6f s%s", s[0].t_s,
+                         d->loss_overflow ? "; the device's SYST:ERR? 350 entry counts them"
+                                          : "");
+            else
+                snprintf(how, sizeof how, "the gap in the sample times from %.6f s to %.6f s "
+                         "at %g Hz", d->loss_from_t, s[0].t_s, d->acq_rate_Hz);
+            loss_report(d, k == 0 ? -1 : k, false, how);
+        }
+    }
+    rr_status st = q_push(d, s, n);
+    if (st != RR_OK)
+        return st;
+    d->have_last = true;
+    d->last_t = s[n - 1].t_s;
+    return RR_OK;
+}
+
+/* ACQ:DATA? until the device buffer is empty (at most what it can hold),
+ * each preceded by a STAT?, since ACQ:DATA? clears the overflow bit (bits0:
+ * the STAT? the caller has just read, for the first one).  ACQ:DATA? is
+ * never asked twice for one batch: after a garbled or missing answer the
+ * next batch is asked and the hole counted (take_samples). */
+static rr_status fetch_samples(dev *d, enum fetch_mode mode, const unsigned *bits0)
 {
     char cmd[32];
     snprintf(cmd, sizeof cmd, "ACQ:DATA? %d", DATA_BATCH);
-    for (int i = 0; i <= RR_LP_DEVICE_BUFFER / DATA_BATCH + 1; i++) {
+    int failed = 0; /* answers lost in a row */
+    if (mode == FETCH_RESET && d->loss_open) {
+        rr_transcript_note(d->tr, "samples lost before: the rest is left to *RST, so the "
+                           "data keeps no hole");
+        return RR_OK;
+    }
+    for (int i = 0; i <= RR_LP_DEVICE_BUFFER / DATA_BATCH + 2; i++) {
+        unsigned bits;
+        rr_status st = RR_OK;
+        if (i == 0 && bits0)
+            bits = *bits0;
+        else if ((st = query_status(d, &bits)) != RR_OK)
+            return st;
+        if (bits & RR_STAT_OVERFLOW) {
+            if (mode == FETCH_RESET) { /* what is left starts after a hole: leave it */
+                rr_transcript_note(d->tr, "the device's buffer overflowed: the rest is left "
+                                   "to *RST, so the data keeps no hole");
+                return RR_OK;
+            }
+            loss_begin(d, true, "the device's sample buffer overflowed (STAT? bit 7)");
+        }
         rr_lp_response r;
-        rr_status st = exchange(d, cmd, RR_LP_EXPECT_SAMPLES, 0, &r);
+        st = exchange_t(d, cmd, RR_LP_EXPECT_SAMPLES, 0, &r, d->timeout_s, true);
+        if ((st == RR_ERR_PARSE || st == RR_ERR_TIMEOUT) && !d->replay_broken &&
+            !d->link_dead) {
+            char why[sizeof d->loss_why];
+            snprintf(why, sizeof why, "the answer to '%s' %s", cmd,
+                     st == RR_ERR_PARSE ? "was garbled" : "never came");
+            if (mode == FETCH_RESET) {
+                rr_transcript_note(d->tr, "%s: the rest is left to *RST, so the data keeps "
+                                   "no hole", why);
+                return RR_OK;
+            }
+            if (++failed == 2) {
+                char keep[sizeof d->err];
+                memcpy(keep, d->err, sizeof keep);
+                seterr(d, "%.400s, and the next one too: the line is unreliable", keep);
+                return RR_ERR_LINK;
+            }
+            loss_begin(d, false, why);
+            continue;
+        }
         if (st != RR_OK)
             return st;
-        if ((st = q_push(d, d->scratch, r.nsamples)) != RR_OK)
+        failed = 0;
+        if ((st = take_samples(d, r.nsamples)) != RR_OK)
             return st;
         if (r.nsamples < DATA_BATCH)
             break;
@@ -457,6 +645,51 @@ static rr_status fetch_samples(dev *d)
     if (!d->sampling)
         d->fetch_pending = false;
     return RR_OK;
+}
+
+/* ---- the strain step ---------------------------------------------------- */
+
+static rr_status dma_now(void *ctx, double *t_s);
+
+/* Waits until STRN:T0? tells the time of a step sent after device time
+ * t_before (OK may come before the step is done).  after_s: a device time
+ * read after the step's OK, or NAN (then one is read at the first miss):
+ * the step is done by after_s + 50 ms, so a STRN:T0? read later that is
+ * still older is a step that did not reach its target. */
+static rr_status await_t0(dev *d, double t_before, double after_s, double *t0)
+{
+    double done_by = isnan(after_s) ? NAN : after_s + STEP_DONE_S, v = NAN, now = after_s;
+    rr_status st;
+    for (int i = 0; i < T0_MAX_POLLS; i++) {
+        bool last = false;
+        if (!isnan(done_by) && i > 0) { /* (after_s is the clock for the first) */
+            if ((st = dma_now(d, &now)) != RR_OK)
+                return st;
+            last = now >= done_by;
+        }
+        if ((st = query_nums(d, "STRN:T0?", 1, &v)) != RR_OK)
+            return st;
+        if (v >= t_before) {
+            *t0 = v;
+            return RR_OK;
+        }
+        if (last) {
+            seterr(d, "STRN:T0? is still %.6f s at %.6f s, before the step sent after %.6f s "
+                   "(a step is done within 50 ms): the strain did not reach its target",
+                   v, now, t_before);
+            return RR_ERR_INSTRUMENT;
+        }
+        if (isnan(done_by)) {
+            if ((st = dma_now(d, &now)) != RR_OK)
+                return st;
+            done_by = now + STEP_DONE_S;
+        }
+        if (!d->rec)
+            rr_sleep_s(T0_POLL_S);
+    }
+    seterr(d, "STRN:T0? still %.6f s, before the step sent after %.6f s, and the device "
+           "clock stands still at %.6f s", v, t_before, now);
+    return RR_ERR_INSTRUMENT;
 }
 
 /* ---- vtable ------------------------------------------------------------ */
@@ -471,6 +704,50 @@ static rr_status dma_identify(void *ctx, char *buf, size_t len)
     return st;
 }
 
+/* Starts the line afresh, on connect and after reconnecting.  The empty
+ * line is never answered and ends whatever partial line the device holds;
+ * but stray bytes before it make a line of their own, which gets an ERR
+ * within the device's answer time, and stale output may still be coming:
+ * both are drained for that long.  Then *IDN?: every line gets exactly one
+ * answer, so an ERR that still comes first may be the stray line's (later
+ * than the protocol allows): if another line follows at once, that is the
+ * answer to *IDN?. */
+static rr_status resync(dev *d, char *idn, size_t len)
+{
+    rr_status st = io_send(d, "");
+    if (st != RR_OK)
+        return st;
+    drain(d, d->answer_window_s);
+    rr_lp_response r;
+    st = exchange(d, "*IDN?", RR_LP_EXPECT_TEXT, 0, &r);
+    if (st != RR_OK && r.kind == RR_LP_ERR && !d->link_dead && !d->replay_broken) {
+        char first[sizeof d->err];
+        memcpy(first, d->err, sizeof first);
+        rr_status s2 = io_recv(d, d->timeout_s);
+        if (s2 == RR_OK && rr_lp_parse_response(d->line, d->line_len, RR_LP_EXPECT_TEXT, 0,
+                                                NULL, 0, &r) == RR_OK) {
+            if (r.kind == RR_LP_TEXT) {
+                rr_transcript_note(d->tr, "the ERR before it answered stray bytes on the line");
+                d->err[0] = '\0';
+                st = RR_OK;
+            } else { /* two ERR lines: the second is the answer to *IDN? */
+                st = map_err(d, "*IDN?", &r);
+            }
+        } else if (s2 == RR_OK) {
+            printable(first, sizeof first, d->line, d->line_len);
+            seterr(d, "garbage answer to '*IDN?': '%s'", first);
+            st = RR_ERR_LINK;
+        } else if (s2 == RR_ERR_LINK) {
+            st = s2;
+        } else {
+            memcpy(d->err, first, sizeof first); /* it was *IDN?'s own answer */
+        }
+    }
+    if (st == RR_OK && idn && len)
+        snprintf(idn, len, "%s", r.text);
+    return st;
+}
+
 static rr_status dma_get_limits(void *ctx, rr_limits *out)
 {
     double v[6];
@@ -482,52 +759,81 @@ static rr_status dma_get_limits(void *ctx, rr_limits *out)
     return RR_OK;
 }
 
+/* After *RST: a fresh device. */
+static void forget_device_state(dev *d)
+{
+    d->sampling = d->fetch_pending = false;
+    d->have_time = false;
+    d->have_last = d->loss_open = d->loss_overflow = false;
+    d->step_pending = false;
+}
+
 /* The safe state: *RST, or every step of it that still works. */
 static rr_status dma_reset(void *ctx)
 {
     dev *d = ctx;
     if (d->replay_broken)
         return RR_ERR_PARSE;
+    bool reconnected = false;
     if (d->link_dead && d->rec) {
         /* Replay: reconnected iff the live run was (its empty line follows). */
         size_t i = d->irec;
         while (i < d->nrec && d->rec[i].dir == '!' && strncmp(d->rec[i].payload, "note", 4) == 0)
             i++;
         if (i < d->nrec && d->rec[i].dir == '>' && d->rec[i].len == 0) {
-            d->irec = i + 1;
+            d->irec = i;
             d->link_dead = false;
+            reconnected = true;
         }
-    } else if (d->link_dead && d->link) {
+    } else if (d->link_dead) {
         /* One reconnection attempt: a cable glitch must not leave the
-         * sample loaded. */
-        rr_link *l = NULL;
+         * sample loaded.  The old link is closed first: a device may serve
+         * one client at a time, and closing a port's other descriptor would
+         * drop the new one's lock. */
         char e[300];
         rr_transcript_note(d->tr, "reconnecting to reach the safe state");
-        if (rr_link_open(&d->conn, d->timeout_s, &l, e, sizeof e) == RR_OK) {
-            rr_link_close(d->link);
-            d->link = l;
+        rr_link_close(d->link);
+        d->link = NULL;
+        if (rr_link_open(&d->conn, d->timeout_s, &d->link, e, sizeof e) == RR_OK) {
             d->link_dead = false;
             d->rx_len = 0;
-            io_send(d, ""); /* a fresh line */
+            reconnected = true;
         } else {
+            d->link = NULL;
             rr_transcript_note(d->tr, "reconnection failed: %s", e);
         }
+    }
+    if (reconnected) {
+        char idn[160];
+        rr_status s0 = resync(d, idn, sizeof idn);
+        if (s0 == RR_ERR_TIMEOUT && d->link_dead) {
+            /* Silent still.  It may hear without being heard (a broken
+             * wire): *RST anyway, without waiting out another timeout. */
+            char first[sizeof d->err];
+            memcpy(first, d->err, sizeof first);
+            io_send(d, "*RST");
+            d->sampling = false;
+            seterr(d, "safe state not confirmed: after reconnecting, %.400s; *RST sent "
+                   "anyway, unanswered", first);
+            return RR_ERR_TIMEOUT;
+        }
+        if (s0 == RR_OK)
+            d->timed_out = false;
     }
     /* Keep what the device still buffers: *RST clears it.  Not from a
      * device that just went silent (that would only add waiting). */
     if ((d->sampling || d->fetch_pending) && !d->link_dead && !d->timed_out) {
         char keep[sizeof d->err];
         memcpy(keep, d->err, sizeof keep);
-        if (fetch_samples(d) != RR_OK)
+        if (fetch_samples(d, FETCH_RESET, NULL) != RR_OK)
             rr_transcript_note(d->tr, "samples still in the device could not be fetched");
         memcpy(d->err, keep, sizeof keep);
     }
     char first[600] = "";
     rr_lp_response r;
-    rr_status st = exchange_t(d, "*RST", RR_LP_EXPECT_OK, 0, &r, d->rst_timeout_s);
+    rr_status st = exchange_t(d, "*RST", RR_LP_EXPECT_OK, 0, &r, d->rst_timeout_s, false);
     if (st == RR_OK) {
-        d->sampling = d->fetch_pending = false;
-        d->have_time = false;
+        forget_device_state(d);
         return RR_OK;
     }
     snprintf(first, sizeof first, "%s", d->err);
@@ -595,17 +901,14 @@ static rr_status dma_advance(void *ctx, double t_s, double *now_s)
     rr_status st = dma_now(d, &now);
     if (st != RR_OK)
         return st;
-    double bits;
-    if ((st = query_nums(d, "STAT?", 1, &bits)) != RR_OK)
+    unsigned b;
+    if ((st = query_status(d, &b)) != RR_OK)
         return st;
-    unsigned b = (unsigned)bits;
-    if (b & RR_STAT_OVERFLOW)
-        d->latched_bits |= RR_STAT_OVERFLOW;
     if (b & RR_STAT_SAMPLING)
         d->sampling = true; /* also when a resumed run finds it sampling */
     size_t before = d->q_len;
     if (d->sampling || d->fetch_pending)
-        if ((st = fetch_samples(d)) != RR_OK)
+        if ((st = fetch_samples(d, FETCH_RUN, &b)) != RR_OK)
             return st;
     *now_s = now;
     if (b & RR_STAT_FAULTS) {
@@ -628,19 +931,24 @@ static rr_status dma_advance(void *ctx, double t_s, double *now_s)
 static rr_status dma_get_status(void *ctx, unsigned *bits)
 {
     dev *d = ctx;
-    double v;
-    rr_status st = query_nums(d, "STAT?", 1, &v);
+    unsigned b;
+    rr_status st = query_status(d, &b);
     if (st != RR_OK)
         return st;
-    if (v < 0 || v != floor(v) || v > 65535) {
-        seterr(d, "STAT? answered '%s', not a status word", d->line);
-        return RR_ERR_PARSE;
-    }
-    /* Overflow seen by advance() stays visible until the engine reads it. */
-    *bits = (unsigned)v | d->latched_bits;
-    if (d->latched_bits & RR_STAT_OVERFLOW)
+    if ((b & RR_STAT_OVERFLOW) && (d->sampling || d->fetch_pending)) {
+        /* The next fetch sees it too and tells how many: reported then,
+         * once. */
+        loss_begin(d, true, "the device's sample buffer overflowed (STAT? bit 7)");
+        b &= ~(unsigned)RR_STAT_OVERFLOW;
+    } else if (b & RR_STAT_OVERFLOW) {
         seterr(d, "the device's sample buffer overflowed: samples were lost");
+    }
+    /* A loss seen by advance() stays visible until the engine reads it. */
+    *bits = b | d->latched_bits;
+    if (d->loss_unread)
+        seterr(d, "%s", d->loss_msg);
     d->latched_bits = 0;
+    d->loss_unread = false;
     return RR_OK;
 }
 
@@ -648,7 +956,19 @@ static rr_status dma_next_error(void *ctx, int *code, char *msg, size_t len)
 {
     dev *d = ctx;
     rr_lp_response r;
-    rr_status st = exchange(d, "SYST:ERR?", RR_LP_EXPECT_ERRQ, 0, &r);
+    rr_status st = exchange_t(d, "SYST:ERR?", RR_LP_EXPECT_ERRQ, 0, &r, d->timeout_s, true);
+    if ((st == RR_ERR_PARSE || st == RR_ERR_TIMEOUT) && !d->replay_broken && !d->link_dead) {
+        /* SYST:ERR? removes the entry it reports: asking again would hand
+         * out the next one and lose this one without a word. */
+        char keep[sizeof d->err];
+        memcpy(keep, d->err, sizeof keep);
+        seterr(d, "%.400s: the device's oldest queued fault may have gone with it (not "
+               "asked again: SYST:ERR? removes what it reports)", keep);
+        rr_transcript_note(d->tr, "a queued fault of the device may be lost");
+        if (msg && len)
+            snprintf(msg, len, "a queued fault was lost: %s", d->err);
+        return st == RR_ERR_PARSE ? RR_ERR_LINK : st;
+    }
     if (st != RR_OK)
         return st;
     *code = r.err_code;
@@ -676,9 +996,47 @@ static rr_status dma_set_temp_rate(void *ctx, double r) { return set_num(ctx, "T
 static rr_status dma_set_temp(void *ctx, double T) { return set_num(ctx, "TEMP:SET", T); }
 static rr_status dma_read_temp(void *ctx, double *T) { return query_nums(ctx, "TEMP?", 1, T); }
 static rr_status dma_heater_standby(void *ctx) { return set_cmd(ctx, "TEMP:STBY"); }
-static rr_status dma_set_strain(void *ctx, double e) { return set_num(ctx, "STRN:SET", e); }
+
+/* STRN:SET, with the device time just before it, so that strain_t0 can
+ * tell the step's STRN:T0? from the one before (OK may come before the
+ * step is done).  A step still unconfirmed is awaited first (at most its
+ * 50 ms), so that its late T0 cannot pass for this one's.  The step is
+ * sent even when the clock cannot be read (an unload must go out). */
+static rr_status dma_set_strain(void *ctx, double e)
+{
+    dev *d = ctx;
+    double t_before = NAN, t0;
+    rr_status st0 = dma_now(d, &t_before);
+    if (st0 == RR_OK && d->step_pending) {
+        if (await_t0(d, d->step_t_before, t_before, &t0) == RR_OK)
+            st0 = dma_now(d, &t_before); /* after the step before's T0 */
+        else
+            rr_transcript_note(d->tr, "the step before did not tell its T0: %s", d->err);
+    }
+    d->step_pending = false;
+    if (d->link_dead || d->replay_broken)
+        return st0 != RR_OK ? st0 : RR_ERR_LINK;
+    rr_status st = set_num(d, "STRN:SET", e);
+    if (st == RR_OK && st0 == RR_OK) {
+        d->step_pending = true;
+        d->step_t_before = t_before;
+    }
+    return st != RR_OK ? st : st0;
+}
+
 static rr_status dma_read_strain(void *ctx, double *e) { return query_nums(ctx, "STRN?", 1, e); }
-static rr_status dma_strain_t0(void *ctx, double *t) { return query_nums(ctx, "STRN:T0?", 1, t); }
+
+/* STRN:T0? of the last step: polled until it is not older than the step
+ * (see await_t0). */
+static rr_status dma_strain_t0(void *ctx, double *t)
+{
+    dev *d = ctx;
+    if (!d->step_pending)
+        return query_nums(d, "STRN:T0?", 1, t);
+    d->step_pending = false;
+    return await_t0(d, d->step_t_before, NAN, t);
+}
+
 static rr_status dma_read_stress(void *ctx, double *s) { return query_nums(ctx, "STRS?", 1, s); }
 
 static rr_status dma_osc_set(void *ctx, double freq_Hz, double amplitude)
@@ -719,10 +1077,14 @@ static rr_status dma_acq_start(void *ctx)
         d->sampling = true;
         d->fetch_pending = false;
         d->q_len = d->q_head = 0; /* like the device: a fresh buffer */
+        d->have_last = d->loss_open = d->loss_overflow = false;
     }
     return st;
 }
 
+/* ACQ:STOP and what is left in the device buffer.  The engine reads no
+ * status after this, so a loss found here (or one not read yet) fails it,
+ * after the samples are queued: no hole goes unreported. */
 static rr_status dma_acq_stop(void *ctx)
 {
     dev *d = ctx;
@@ -731,7 +1093,25 @@ static rr_status dma_acq_stop(void *ctx)
         return st;
     d->sampling = false;
     d->fetch_pending = true;
-    return fetch_samples(d); /* what is left in the device buffer */
+    if ((st = fetch_samples(d, FETCH_STOP, NULL)) != RR_OK)
+        return st;
+    if (d->loss_open) { /* no sample came after it: bounded by the clock */
+        double now = NAN;
+        char how[200];
+        long k = -1;
+        if (dma_now(d, &now) == RR_OK && d->acq_rate_Hz > 0 && !isnan(d->loss_from_t))
+            k = (long)fmin(1e9, floor((now - d->loss_from_t) * d->acq_rate_Hz));
+        snprintf(how, sizeof how, "no sample after %.6f s, and the clock at %.6f s after "
+                 "ACQ:STOP", d->loss_from_t, now);
+        loss_report(d, k, true, how);
+    }
+    if (d->loss_unread) {
+        seterr(d, "%s", d->loss_msg);
+        d->loss_unread = false;
+        d->latched_bits &= ~(unsigned)RR_STAT_OVERFLOW;
+        return RR_ERR_INSTRUMENT;
+    }
+    return RR_OK;
 }
 
 static rr_status dma_acq_read(void *ctx, rr_sample *buf, size_t max, size_t *n)
@@ -806,9 +1186,12 @@ static rr_status dev_new(const rr_open_options *opt, dev **out)
         free(d);
         return RR_ERR_NOMEM;
     }
-    double t = opt && opt->timeout_s > 0 ? opt->timeout_s : 0;
-    d->timeout_s = t > 0 ? t : 2.0;
-    d->rst_timeout_s = t > 0 ? 5 * t : 10.0;
+    /* The answer timeout is the caller's (instrconf refuses one shorter
+     * than the protocol allows); *RST never gets less than the protocol's
+     * 10 s, since a device may take 5 s to answer it. */
+    d->timeout_s = opt && opt->timeout_s > 0 ? opt->timeout_s : 2.0;
+    d->rst_timeout_s = fmax(RST_MIN_S, 5 * d->timeout_s);
+    d->answer_window_s = RR_LP_ANSWER_S + RR_LINK_MARGIN_S;
     d->rate = 1.0;
     *out = d;
     return RR_OK;
@@ -843,17 +1226,14 @@ rr_status rr_linedma_open(const char *connection, const rr_open_options *opt,
         goto fail_quiet;
     if ((st = rr_link_open(&d->conn, d->timeout_s, &d->link, err, errlen)) != RR_OK)
         goto fail_quiet;
+    d->answer_window_s = rr_conn_answer_min_s(&d->conn);
     if (opt && opt->transcript_path &&
         (st = rr_transcript_open(opt->transcript_path, connection, &d->tr, err, errlen)) !=
             RR_OK)
         goto fail_quiet;
-    /* An empty line is never answered: it ends whatever partial line the
-     * device holds, so the first command starts on a fresh line. */
-    if ((st = io_send(d, "")) != RR_OK)
-        goto fail;
-    drain(d, 0.05); /* and forget anything stale it was still sending */
+    /* A fresh line, and a device that answers (see resync). */
     char idn[160];
-    if ((st = dma_identify(d, idn, sizeof idn)) != RR_OK)
+    if ((st = resync(d, idn, sizeof idn)) != RR_OK)
         goto fail;
     d->err[0] = '\0';
     return wrap(d, &linedma_ops, connection, false, out);
@@ -948,10 +1328,7 @@ rr_status rr_replay_open(const char *transcript, const rr_open_options *opt,
     }
     /* The same opening as a live connection. */
     char idn[160];
-    if ((st = io_send(d, "")) == RR_OK) {
-        drain(d, 0.05);
-        st = dma_identify(d, idn, sizeof idn);
-    }
+    st = resync(d, idn, sizeof idn);
     if (st != RR_OK) {
         if (err)
             snprintf(err, errlen, "%s", d->err);

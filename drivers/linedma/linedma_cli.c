@@ -11,6 +11,8 @@
 #include "instrument.h"
 #include "linedma/emulator.h"
 #include "linedma/lineproto.h"
+#include "sim/sim.h"
+#include "yamlconf.h"
 
 static volatile sig_atomic_t stop_flag;
 
@@ -31,13 +33,36 @@ static void emulate_usage(FILE *f)
 {
     fprintf(f,
             "usage: relaxrun emulate (--tcp HOST:PORT | --pty LINK) [--speed X] [--seed N]\n"
-            "                        [-I sim[:PRESET]] [--no-noise] [--fault KIND[@DEVICE_TIME_S]]...\n"
+            "                        [-I sim[:PRESET]] [--no-noise]\n"
+            "                        [--fault KIND[/HEADER][@DEVICE_TIME_S]]...\n"
             "                        [--late-s S] [--log FILE]\n"
             "Serves the simulator over the DMA line protocol v1.1 on a loopback TCP port\n"
             "(port 0: any free one) or a pseudo-terminal linked at LINK.  The first line on\n"
             "stdout is the address served (tcp:HOST:PORT or serial:LINK).  Device time runs\n"
             "X times faster than wall time.  Fault kinds: garbage, late, silence, disconnect,\n"
-            "err, overload, broken, heater.  Stops on SIGINT or SIGTERM.\n");
+            "err, overload, broken, heater; /HEADER (such as garbage/ACQ:DATA?) aims one\n"
+            "of the first five at that command's answer.  Stops on SIGINT or SIGTERM.\n");
+}
+
+/* furnace.KEY of the preset served, or 0 when it does not say (the
+ * simulator's default then applies, which the emulator's default is). */
+static double preset_furnace(const char *preset, const char *presets_dir, const char *key)
+{
+    char path[1200];
+    rr_yaml *y = NULL;
+    double v = 0;
+    if (rr_sim_preset_path(preset, presets_dir, path, sizeof path) != RR_OK ||
+        rr_yaml_load_file(path, &y, NULL, 0) != RR_OK)
+        return 0;
+    yaml_node_t *root = rr_yaml_root(y);
+    yaml_node_t *f = root && root->type == YAML_MAPPING_NODE ? rr_yaml_get(y, root, "furnace")
+                                                            : NULL;
+    const char *s = f && f->type == YAML_MAPPING_NODE ? rr_yaml_str(rr_yaml_get(y, f, key))
+                                                      : NULL;
+    if (!s || !rr_lp_number(s, strlen(s), &v) || !(v > 0))
+        v = 0;
+    rr_yaml_free(y);
+    return v;
 }
 
 int rr_emulate_main(int argc, char **argv)
@@ -139,10 +164,15 @@ int rr_emulate_main(int argc, char **argv)
             oo.presets_dir = presets;
     }
     eo.log_path = log;
+    /* TEMP:SET? and TEMP:RATE? before a host sets them: what the simulator
+     * idles at and ramps at. */
+    const char *preset = instr[3] == ':' ? instr + 4 : NULL;
+    eo.temp_set_K = preset_furnace(preset, oo.presets_dir, "ambient_K");
+    eo.temp_rate_K_per_min = preset_furnace(preset, oo.presets_dir, "rate_K_per_min");
 
     char err[1200];
     rr_instrument *sim = NULL;
-    rr_status st = rr_sim_open(instr[3] == ':' ? instr + 4 : NULL, &oo, &sim, err, sizeof err);
+    rr_status st = rr_sim_open(preset, &oo, &sim, err, sizeof err);
     if (st != RR_OK) {
         fprintf(stderr, "relaxrun emulate: %s\n", err);
         return st == RR_ERR_NOMEM ? RR_EXIT_INTERNAL : RR_EXIT_USAGE; /* a bad -I */

@@ -11,7 +11,7 @@
 
 /* ---- numbers ---------------------------------------------------------- */
 
-bool rr_lp_number(const char *text, size_t len, double *out)
+rr_lp_num rr_lp_scan_number(const char *text, size_t len, double *out)
 {
     size_t i = 0, end = len;
     while (i < end && (text[i] == ' ' || text[i] == '\t'))
@@ -19,7 +19,7 @@ bool rr_lp_number(const char *text, size_t len, double *out)
     while (end > i && (text[end - 1] == ' ' || text[end - 1] == '\t'))
         end--;
     if (i == end || end - i > RR_LP_MAX_LINE)
-        return false;
+        return RR_LP_NUM_SYNTAX;
     char buf[RR_LP_MAX_LINE + 8];
     size_t n = end - i, k = 0;
     memcpy(buf, text + i, n);
@@ -36,20 +36,28 @@ bool rr_lp_number(const char *text, size_t len, double *out)
             k++, digits++;
     }
     if (digits == 0)
-        return false;
+        return RR_LP_NUM_SYNTAX;
     if (buf[k] == 'e' || buf[k] == 'E') {
         k++;
         if (buf[k] == '+' || buf[k] == '-')
             k++;
         if (!isdigit((unsigned char)buf[k]))
-            return false;
+            return RR_LP_NUM_SYNTAX;
         while (isdigit((unsigned char)buf[k]))
             k++;
     }
     if (k != n)
-        return false;
+        return RR_LP_NUM_SYNTAX;
     double v = strtod(buf, NULL);
-    if (!isfinite(v))
+    *out = v;
+    /* The grammar admits no nan or inf: a non-finite result is overflow. */
+    return isfinite(v) ? RR_LP_NUM_OK : RR_LP_NUM_RANGE;
+}
+
+bool rr_lp_number(const char *text, size_t len, double *out)
+{
+    double v;
+    if (rr_lp_scan_number(text, len, &v) != RR_LP_NUM_OK)
         return false;
     *out = v;
     return true;
@@ -142,12 +150,18 @@ rr_status rr_lp_parse_response(const char *line, size_t len, rr_lp_expect expect
         out->nvalues = nvalues;
         return RR_OK;
     case RR_LP_EXPECT_TEXT: {
+        /* Any length (the spec sets none): cut for display only. */
         out->kind = RR_LP_TEXT;
         size_t n = (size_t)(e - s);
-        if (n == 0 || n >= sizeof out->text || !printable(s, e))
+        if (n == 0 || !printable(s, e))
             return RR_ERR_PARSE;
+        if (n >= sizeof out->text) {
+            n = sizeof out->text - 4;
+            memcpy(out->text + n, "...", 4);
+        } else {
+            out->text[n] = '\0';
+        }
         memcpy(out->text, s, n);
-        out->text[n] = '\0';
         return RR_OK;
     }
     case RR_LP_EXPECT_ERRQ:
@@ -319,11 +333,19 @@ int rr_lp_parse_command(const char *line, size_t len, rr_lp_command *out)
     switch (commands[ci].kind) {
     case ARG_NONE:
         break;
-    case ARG_NUM:
-        for (size_t i = 0; i < nargs; i++)
-            if (!rr_lp_number(arg[i], alen[i], &out->args[i]))
+    case ARG_NUM: {
+        /* -102 for any argument first: it is about the line itself. */
+        bool huge = false;
+        for (size_t i = 0; i < nargs; i++) {
+            rr_lp_num k = rr_lp_scan_number(arg[i], alen[i], &out->args[i]);
+            if (k == RR_LP_NUM_SYNTAX)
                 return -102;
+            huge |= k == RR_LP_NUM_RANGE;
+        }
+        if (huge)
+            return -222; /* a valid decimal, beyond any limit */
         break;
+    }
     case ARG_WORD: {
         static const char *const words[] = {"TENS", "SCANT", "DCANT", "COMP"};
         size_t w = 0;
@@ -339,11 +361,12 @@ int rr_lp_parse_command(const char *line, size_t len, rr_lp_command *out)
         out->has_n = nargs == 1;
         out->n = RR_LP_DATA_DEFAULT;
         if (nargs == 1) {
-            double v;
-            if (!rr_lp_number(arg[0], alen[0], &v) || v != floor(v))
+            double v = 0;
+            rr_lp_num k = rr_lp_scan_number(arg[0], alen[0], &v);
+            if (k == RR_LP_NUM_SYNTAX || v != floor(v))
                 return -102;
             if (v < 0)
-                return -222;
+                return -222; /* -1e400 too; 1e400 asks for everything */
             out->n = v > 4e9 ? 4000000000UL : (unsigned long)v;
         }
         break;

@@ -19,13 +19,23 @@
 #define RR_LP_MAX_VALUES 8     /* most numbers in one answer (SYST:LIM?: 6) */
 #define RR_LP_DEVICE_BUFFER 20000 /* samples the device buffer holds */
 #define RR_LP_DATA_DEFAULT 1000   /* ACQ:DATA? without n */
+#define RR_LP_ANSWER_S 0.2     /* a device answers within 200 ms ... */
+#define RR_LP_RST_ANSWER_S 5.0 /* ... and *RST within 5 s */
 
 /* ---- numbers ---------------------------------------------------------- */
 
 /* Strict protocol number: [+-]digits[.digits][e[+-]digits] (or .digits),
  * finite; "nan", "inf", "0x10" and empty text are refused.  Leading and
- * trailing blanks are allowed.  Returns false when text is not a number. */
+ * trailing blanks are allowed.  Returns false when text is not a number
+ * (also for a decimal beyond the range of a double, such as 1e400). */
 bool rr_lp_number(const char *text, size_t len, double *out);
+
+/* The same grammar, telling the two refusals apart: RR_LP_NUM_OK (*out
+ * set), RR_LP_NUM_SYNTAX (not a decimal number: -102 on the device side),
+ * RR_LP_NUM_RANGE (a valid decimal beyond a double, such as 1e400: -222;
+ * *out gets +-HUGE_VAL). */
+typedef enum rr_lp_num { RR_LP_NUM_OK, RR_LP_NUM_SYNTAX, RR_LP_NUM_RANGE } rr_lp_num;
+rr_lp_num rr_lp_scan_number(const char *text, size_t len, double *out);
 
 /* ---- responses (host side) ------------------------------------------- */
 
@@ -50,7 +60,8 @@ typedef enum rr_lp_kind {
 typedef struct rr_lp_response {
     rr_lp_kind kind;
     int err_code;
-    char text[160];  /* message or free text, NUL-terminated, truncated */
+    char text[160];  /* message or free text, NUL-terminated; a longer one is
+                      * accepted and cut here, ending in "..." */
     size_t nvalues;
     double values[RR_LP_MAX_VALUES];
     size_t nsamples;
@@ -96,7 +107,8 @@ typedef enum rr_lp_parse_result {
     RR_LP_CMD_VALID = 0,
     RR_LP_CMD_EMPTY = 1  /* empty or blank line: no answer at all */
     /* otherwise a negative protocol error code: -100, -113, -109, -108,
-     * -102, -224, -222 (for ACQ:DATA? n < 0), in that precedence */
+     * -102, -224, -222 (a decimal beyond a double, such as 1e400, or
+     * ACQ:DATA? n < 0), in that precedence */
 } rr_lp_parse_result;
 
 /* Parses a command line (terminator removed; a trailing '\r' tolerated).

@@ -1,6 +1,7 @@
 /* transport.c - connection strings, and the two byte links: raw TCP
  * (POSIX sockets) and serial ports (libserialport). */
 #include "transport.h"
+#include "lineproto.h"
 
 #include <ctype.h>
 #include <stdbool.h>
@@ -37,6 +38,16 @@ void rr_sleep_s(double s)
 }
 
 /* ---- connection strings ----------------------------------------------- */
+
+double rr_conn_answer_min_s(const rr_conn *c)
+{
+    double t = RR_LP_ANSWER_S + RR_LINK_MARGIN_S;
+    if (c && c->kind == RR_CONN_SERIAL && c->baud > 0) {
+        int bits = 1 + c->data_bits + (c->parity != RR_PARITY_NONE) + c->stop_bits;
+        t += (RR_LP_MAX_LINE + 1) * bits / (double)c->baud;
+    }
+    return t;
+}
 
 static const char *const parity_words[] = {"none", "odd", "even", "mark", "space"};
 static const char *const flow_words[] = {"none", "xonxoff", "rtscts", "dtrdsr"};

@@ -35,6 +35,14 @@ typedef struct rr_conn {
     rr_flow flow;
 } rr_conn;
 
+/* The shortest answer timeout a conforming device cannot exceed over c: the
+ * protocol's 200 ms, plus the time the longest command line (256 bytes and
+ * its terminator) takes on the wire at the port's speed (serial), plus
+ * RR_LINK_MARGIN_S for the host and the transport.  0.25 s over TCP, 0.27 s
+ * at 115200 baud, 0.52 s at 9600. */
+#define RR_LINK_MARGIN_S 0.05
+double rr_conn_answer_min_s(const rr_conn *c);
+
 /* Parses a connection string; err gets a message naming the bad field. */
 rr_status rr_conn_parse(const char *spec, rr_conn *out, char *err, size_t errlen);
 /* Writes the canonical connection string (all serial fields spelled out). */

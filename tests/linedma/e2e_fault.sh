@@ -5,7 +5,9 @@
 # why it ended, and the safe state reached (the commands the emulator
 # received after the fault); then the transcript replayed at a desk gives
 # the same exit status, message and samples.  KIND: garbage late silence
-# disconnect err overload broken heater sigint.
+# disconnect err overload broken heater sigint, and garbage_data (the
+# garbage aimed at an ACQ:DATA? answer: its samples are lost, and the run
+# goes on only with the loss recorded).
 . "$(dirname "$0")/e2e_lib.sh"
 kind=$1
 SHORT="temperature=300 equilibration=5 stage_duration=20"
@@ -13,6 +15,7 @@ AT=235 # device s: stage 1 runs from ~223 s (heating to 300 K, 5 s equilibration
 
 fault="--fault $kind@$AT"
 [ "$kind" = sigint ] && fault=
+[ "$kind" = garbage_data ] && fault="--fault garbage/ACQ:DATA?@$AT"
 emulate --tcp 127.0.0.1:0 --speed 40 --late-s 0.8 $fault
 # short answer timeout so silence is found fast (*RST gets 5 x 0.5 s)
 cat >lab.yaml <<EOT
@@ -45,6 +48,13 @@ garbage | late)
   check "$kind: in the transcript" has "! note $word" run/transcript.log
   check "$kind: every stage recorded" test "$(ls run/segments | wc -l)" = 5
   exit_ok=1 ;;
+garbage_data)
+  check "garbled samples: the run goes on (exit 0)" test "$rc" = 0
+  check "garbled samples: not asked again, counted (transcript)" \
+    has '! note [0-9]+ samples? lost: the answer to .ACQ:DATA\? 200. was garbled' run/transcript.log
+  check "garbled samples: the run's events record the loss" \
+    has 'WARN .*samples lost' run/events.log
+  check "garbled samples: every stage recorded" test "$(ls run/segments | wc -l)" = 5 ;;
 *)
   want=4; [ "$kind" = sigint ] && want=5
   check "$kind: exit $want" test "$rc" = "$want"

@@ -48,6 +48,22 @@ rr emulate --tcp "${ADDR#tcp:}"
 check "emulate on a taken port: exit 4" test "$rc" = 4
 check "emulate on a taken port: message" has 'Address already in use' err
 stop_emulator
+# before a host sets them, TEMP:SET? and TEMP:RATE? answer the furnace of
+# the preset served: where it idles and how fast it ramps
+sed -e 's/^  ambient_K: .*/  ambient_K: 300/' -e 's/^  rate_K_per_min: .*/  rate_K_per_min: 7/' \
+  "$RELAXRUN_SRC/drivers/sim/presets/La60Ni15Al25.yaml" >warm.yaml
+emulate --tcp 127.0.0.1:0 -I "sim:$TMP/warm.yaml"
+hp=${ADDR#tcp:}
+a= b=
+if exec 3<>"/dev/tcp/${hp%:*}/${hp##*:}"; then
+  printf 'TEMP:SET?\nTEMP:RATE?\n' >&3
+  read -r -t 5 a <&3
+  read -r -t 5 b <&3
+  exec 3<&-
+fi
+check "TEMP:SET? before any TEMP:SET: the preset's ambient ($a)" test "$a" = 300
+check "TEMP:RATE? before any TEMP:RATE: the preset's rate ($b)" test "$b" = 7
+stop_emulator
 rr -I serial:/dev/relaxrun-no-such-port $PROTO $SHORT
 check "missing port: exit 4" test "$rc" = 4
 check "missing port: message" has '/dev/relaxrun-no-such-port: No such file' err

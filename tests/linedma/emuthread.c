@@ -33,14 +33,20 @@ static void *serve(void *arg)
 int emuthread_start(emuthread *t, rr_instrument *dev, double speed, double late_s,
                     const char *const *faults, const char *pty_link, const char *log_path)
 {
-    memset(t, 0, sizeof *t);
-    if (log_path) {
-        snprintf(t->log_path, sizeof t->log_path, "%s", log_path);
-        unlink(log_path);
-    }
     rr_emu_options o = {.speed = speed, .late_s = late_s, .log_path = log_path};
+    return emuthread_start_opts(t, dev, &o, faults, pty_link);
+}
+
+int emuthread_start_opts(emuthread *t, rr_instrument *dev, const rr_emu_options *o,
+                         const char *const *faults, const char *pty_link)
+{
+    memset(t, 0, sizeof *t);
+    if (o->log_path) {
+        snprintf(t->log_path, sizeof t->log_path, "%s", o->log_path);
+        unlink(o->log_path);
+    }
     char err[300];
-    if (rr_emu_new(dev, &o, &t->emu, err, sizeof err) != RR_OK) {
+    if (rr_emu_new(dev, o, &t->emu, err, sizeof err) != RR_OK) {
         fprintf(stderr, "emulator: %s\n", err);
         return -1;
     }

@@ -22,6 +22,9 @@ typedef struct emuthread {
  * list, may be NULL).  pty_link NULL: TCP.  Returns 0 on success. */
 int emuthread_start(emuthread *t, rr_instrument *dev, double speed, double late_s,
                     const char *const *faults, const char *pty_link, const char *log_path);
+/* The same with every emulator option (o->log_path included). */
+int emuthread_start_opts(emuthread *t, rr_instrument *dev, const rr_emu_options *o,
+                         const char *const *faults, const char *pty_link);
 void emuthread_stop(emuthread *t);
 /* How many times the emulator received exactly cmd (case-insensitive). */
 int emuthread_count(const emuthread *t, const char *cmd);

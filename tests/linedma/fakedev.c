@@ -12,6 +12,11 @@ typedef struct fake {
     double overload_MPa, break_at_s;
     bool heater_fault, broken, overload;
     int pending_errors; /* "fake.queue_errors": 301 entries to hand out */
+    double t0_delay;    /* "fake.t0_delay_s": a step reaches its target this late */
+    double step_to, step_at; /* the step under way: strain, when it is done */
+    bool stepping;
+    int idn_len;        /* "fake.idn_len": *IDN? this long */
+    bool unsupported;   /* "fake.unsupported": no DCANT/COMP clamp, no oscillation */
     rr_sample *buf;
     size_t n, cap;
     char err[128];
@@ -47,7 +52,17 @@ static double stress(fake *f, double t)
     return fakedev_stress(f->strain, t - f->t0);
 }
 
-static rr_status f_identify(void *c, char *b, size_t l) { (void)c; snprintf(b, l, "FAKE,DMA-0,SN1,0.1"); return RR_OK; }
+static rr_status f_identify(void *c, char *b, size_t l)
+{
+    fake *f = c;
+    snprintf(b, l, "FAKE,DMA-0,SN1,0.1");
+    /* "FAKE,DMA-0,SN1,0.1-tuvw...": a long firmware field */
+    size_t n = strlen(b);
+    for (; (int)n < f->idn_len && n + 1 < l; n++)
+        b[n] = n == 18 ? '-' : (char)('a' + n % 26);
+    b[n] = '\0';
+    return RR_OK;
+}
 static rr_status f_limits(void *c, rr_limits *o)
 {
     (void)c;
@@ -58,7 +73,7 @@ static rr_status f_reset(void *c)
 {
     fake *f = c;
     f->strain = 0;
-    f->sampling = f->osc = f->heater = f->t0_valid = false;
+    f->sampling = f->osc = f->heater = f->t0_valid = f->stepping = false;
     f->n = 0;
     f->overload = false;
     return RR_OK;
@@ -74,6 +89,12 @@ static void step(fake *f, double t)
         else f->T += f->T_set > f->T ? dT : -dT;
     }
     f->t = t;
+    if (f->stepping && t >= f->step_at) { /* the step is done: its t0 is known now */
+        f->stepping = false;
+        f->strain = f->step_to;
+        f->t0 = f->step_at;
+        f->t0_valid = true;
+    }
     if (t >= f->break_at_s && f->strain != 0)
         f->broken = true;
     if (fabs(stress(f, t)) > f->overload_MPa) {
@@ -100,7 +121,7 @@ static rr_status f_status(void *c, unsigned *b)
 {
     fake *f = c;
     *b = (f->sampling ? 4u : 0u) | (f->osc ? 8u : 0u) | (f->heater_fault ? 16u : 0u) |
-         (f->overload ? 32u : 0u) | (f->broken ? 64u : 0u) | 2u;
+         (f->overload ? 32u : 0u) | (f->broken ? 64u : 0u) | (f->stepping ? 0u : 2u);
     return RR_OK;
 }
 static rr_status f_next_error(void *c, int *code, char *m, size_t l)
@@ -116,7 +137,11 @@ static rr_status f_next_error(void *c, int *code, char *m, size_t l)
     snprintf(m, l, "No error");
     return RR_OK;
 }
-static rr_status f_clamp(void *c, rr_clamp m) { (void)c; (void)m; return RR_OK; }
+static rr_status f_clamp(void *c, rr_clamp m)
+{
+    fake *f = c;
+    return f->unsupported && m >= RR_CLAMP_DUAL_CANTILEVER ? RR_ERR_UNSUPPORTED : RR_OK;
+}
 static rr_status f_geom(void *c, const rr_geometry *g) { (void)c; (void)g; return RR_OK; }
 static rr_status f_rate(void *c, double r) { ((fake *)c)->rate_K_per_min = r; return RR_OK; }
 static rr_status f_temp(void *c, double T) { fake *f = c; f->T_set = T; f->heater = true; return RR_OK; }
@@ -125,6 +150,12 @@ static rr_status f_stby(void *c) { ((fake *)c)->heater = false; return RR_OK; }
 static rr_status f_strain(void *c, double e)
 {
     fake *f = c;
+    if (f->t0_delay > 0) { /* answered at once, done (and t0 known) later */
+        f->stepping = true;
+        f->step_to = e;
+        f->step_at = f->t + f->t0_delay;
+        return RR_OK;
+    }
     f->strain = e;
     f->t0 = f->t;
     f->t0_valid = true;
@@ -133,7 +164,12 @@ static rr_status f_strain(void *c, double e)
 static rr_status f_rstrain(void *c, double *e) { *e = ((fake *)c)->strain; return RR_OK; }
 static rr_status f_t0(void *c, double *t) { *t = ((fake *)c)->t0; return RR_OK; }
 static rr_status f_rstress(void *c, double *s) { fake *f = c; *s = stress(f, f->t); return RR_OK; }
-static rr_status f_osc_set(void *c, double fr, double a) { (void)c; (void)fr; (void)a; return RR_OK; }
+static rr_status f_osc_set(void *c, double fr, double a)
+{
+    (void)fr;
+    (void)a;
+    return ((fake *)c)->unsupported ? RR_ERR_UNSUPPORTED : RR_OK;
+}
 static rr_status f_osc(void *c, bool on) { ((fake *)c)->osc = on; return RR_OK; }
 static rr_status f_meas(void *c, rr_dynamic *o) { (void)c; *o = (rr_dynamic){1, 40000, 400, 0.01}; return RR_OK; }
 static rr_status f_acq_rate(void *c, double r) { ((fake *)c)->acq_rate = r; return RR_OK; }
@@ -163,6 +199,9 @@ static rr_status f_sim_set(void *c, const char *key, double v)
     else if (strcmp(key, "fault.break_at_s") == 0) f->break_at_s = v;
     else if (strcmp(key, "fault.heater") == 0) f->heater_fault = v != 0;
     else if (strcmp(key, "fake.queue_errors") == 0) f->pending_errors = (int)v;
+    else if (strcmp(key, "fake.t0_delay_s") == 0) f->t0_delay = v;
+    else if (strcmp(key, "fake.idn_len") == 0) f->idn_len = (int)v;
+    else if (strcmp(key, "fake.unsupported") == 0) f->unsupported = v != 0;
     else return RR_ERR_ARG;
     return RR_OK;
 }

@@ -2,8 +2,12 @@
  * stress = E * strain * (0.9 + 0.1 exp(-(t - t0)/tau)), a furnace that
  * ramps at its rate, samples on the grid k / rate from ACQ:START, and the
  * simulator's fault keys (fault.overload_MPa, fault.break_at_s,
- * fault.heater), and "fake.queue_errors" N: N asynchronous 301 entries for
- * next_error.  Its clock does not restart at reset, so the emulator's
+ * fault.heater), and its own keys: "fake.queue_errors" N: N asynchronous
+ * 301 entries for next_error; "fake.t0_delay_s" D: a strain step is
+ * answered at once but reaches its target (and strain_t0 tells its time)
+ * only D later, the strain meanwhile the old one; "fake.idn_len" N: an
+ * identification N characters long; "fake.unsupported" 1: the clamps DCANT
+ * and COMP and the oscillation answer RR_ERR_UNSUPPORTED.  Its clock does not restart at reset, so the emulator's
  * own epoch is exercised.  Independent of drivers/sim on purpose. */
 #ifndef RR_TEST_FAKEDEV_H
 #define RR_TEST_FAKEDEV_H

@@ -13,17 +13,22 @@
 
 static rr_instrument *last_fake; /* borrowed: owned by the emulator */
 
-static rr_emu *emu_new(double speed)
+static rr_emu *emu_new_o(const rr_emu_options *o)
 {
     rr_instrument *f = NULL;
     rr_emu *e = NULL;
     if (fakedev_open(&f) != RR_OK)
         return NULL;
     last_fake = f;
-    rr_emu_options o = {.speed = speed};
-    if (rr_emu_new(f, &o, &e, NULL, 0) != RR_OK)
+    if (rr_emu_new(f, o, &e, NULL, 0) != RR_OK)
         return NULL;
     return e;
+}
+
+static rr_emu *emu_new(double speed)
+{
+    rr_emu_options o = {.speed = speed};
+    return emu_new_o(&o);
 }
 
 /* The answer without its '\n', or "<none>". */
@@ -79,6 +84,9 @@ TEST(framing_and_errors)
     ASKERR(e, "TEMP:RATE 21", -222);
     ASKERR(e, "OSC:FREQ 1000", -222);
     ASKERR(e, "STRN:SET 0.03", -222);
+    ASKERR(e, "STRN:SET 1e400", -222); /* a valid decimal, out of range */
+    ASKERR(e, "STRN:SET -1e400", -222);
+    ASKERR(e, "STRN:SET 1e400x", -102);
     ASK(e, "STRN:SET -0.006", "OK");
     ASK(e, "STRN:SET 0.006", "OK");
     /* state conflicts lose against errors about the line itself */
@@ -185,6 +193,67 @@ TEST(overflow)
     rr_emu_free(e);
 }
 
+TEST(initial_settings)
+{
+    /* before a host sets them: the served instrument's (options), kept
+     * within SYST:LIM? (the fake: 280-600 K, 20 K/min at most) */
+    rr_emu_options o = {.speed = 1, .temp_set_K = 300, .temp_rate_K_per_min = 7};
+    rr_emu *e = emu_new_o(&o);
+    if (!e)
+        return;
+    ASK(e, "TEMP:SET?", "300");
+    ASK(e, "TEMP:RATE?", "7");
+    rr_emu_free(e);
+    e = emu_new(1); /* the defaults: the simulator's ambient and rate */
+    if (!e)
+        return;
+    ASK(e, "TEMP:SET?", "295");
+    ASK(e, "TEMP:RATE?", "10");
+    rr_emu_free(e);
+    o = (rr_emu_options){.temp_set_K = 100, .temp_rate_K_per_min = 50};
+    if (!(e = emu_new_o(&o)))
+        return;
+    ASK(e, "TEMP:SET?", "280"); /* an answer TEMP:SET would take */
+    ASK(e, "TEMP:RATE?", "20");
+    rr_emu_free(e);
+}
+
+TEST(unsupported_setting)
+{
+    rr_emu *e = emu_new(1);
+    if (!e)
+        return;
+    RR_CALL(last_fake, sim_set, "fake.unsupported", 1.0);
+    ASK(e, "CONF:MODE SCANT", "OK");
+    ASKERR(e, "CONF:MODE DCANT", -224); /* a clamp it does not have */
+    ASKERR(e, "OSC:FREQ 1", -222);      /* a value it cannot take */
+    ASK(e, "CONF:MODE?", "SCANT");
+    rr_emu_free(e);
+}
+
+TEST(aimed_faults)
+{
+    rr_emu *e = emu_new(1);
+    if (!e)
+        return;
+    char err[300];
+    CHECK(rr_emu_add_fault(e, "garbage/STAT?", err, sizeof err) == RR_OK);
+    CHECK(rr_emu_add_fault(e, "late/acq:data?@0", err, sizeof err) == RR_OK);
+    CHECK(rr_emu_add_fault(e, "garbage/FOO?", err, sizeof err) == RR_ERR_ARG);
+    CHECK(strstr(err, "KIND[/HEADER]") != NULL);
+    CHECK(rr_emu_add_fault(e, "overload/STAT?", err, sizeof err) == RR_ERR_ARG);
+    CHECK(rr_emu_add_fault(e, "garbage/", err, sizeof err) == RR_ERR_ARG);
+    ASK(e, "*IDN?", "FAKE,DMA-0,SN1,0.1"); /* not aimed at */
+    CHECK(strncmp(ask(e, "STAT?"), "\x01", 1) == 0);
+    CHECK(atoi(ask(e, "STAT?")) >= 0); /* once */
+    const char *a;
+    size_t n;
+    double delay = 0;
+    CHECK(rr_emu_handle(e, "ACQ:DATA?", 9, &a, &n, &delay) == RR_EMU_REPLY && delay == 3.0);
+    CHECK(rr_emu_handle(e, "ACQ:DATA?", 9, &a, &n, &delay) == RR_EMU_REPLY && delay == 0);
+    rr_emu_free(e);
+}
+
 TEST(heater_fault_locks)
 {
     rr_emu *e = emu_new(1);
@@ -259,6 +328,9 @@ int main(void)
     RUN(framing_and_errors);
     RUN(reset_and_clock);
     RUN(overflow);
+    RUN(initial_settings);
+    RUN(unsupported_setting);
+    RUN(aimed_faults);
     RUN(heater_fault_locks);
     RUN(line_faults);
     RUN(error_queue_of_16);

@@ -98,6 +98,9 @@ TEST(errors)
     refused("connection: serial:/dev/x\nserial:\n  baud: 9600.5\n", 3, "serial.baud");
     refused("connection: tcp:h\nserial: {baud: 9600}\n", 2, "serial");
     refused("connection: tcp:h\ntimeouts: {answer_s: 0}\n", 2, "timeouts.answer_s");
+    refused("connection: tcp:h\ntimeouts: {answer_s: 0.001}\n", 2, "timeouts.answer_s");
+    refused("connection: tcp:h\ntimeouts: {answer_s: 0.01}\n", 2, "timeouts.answer_s");
+    refused("connection: tcp:h\ntimeouts: {answer_s: 601}\n", 2, "timeouts.answer_s");
     refused("connection: tcp:h\nsample: {length_mm: 20}\n", 2, "sample");
     refused("connection: tcp:h\nsample: {clamp: glue}\n", 2, "sample.clamp");
     refused("connection: tcp:h\nsample:\n  width_mm: -5\n", 3, "width_mm");
@@ -105,6 +108,35 @@ TEST(errors)
     char err[600];
     CHECK(rr_instrconf_load("/nonexistent.yaml", &c, err, sizeof err) != RR_OK &&
           strstr(err, "/nonexistent.yaml"));
+}
+
+/* The answer timeout may not be shorter than a conforming device may take:
+ * 200 ms, plus the command's time on the wire at the port's speed. */
+TEST(answer_floor)
+{
+    rr_instrconf *c = NULL;
+    char err[600] = "";
+    CHECK(load_text("connection: tcp:h\ntimeouts:\n  answer_s: 0.1\n", &c, err, sizeof err) ==
+          RR_ERR_PARSE && !c);
+    printf("     %s\n", err);
+    CHECK(strstr(err, ":3: key 'timeouts.answer_s'") && strstr(err, "200 ms") &&
+          strstr(err, "at least 0.25 s"));
+    CHECK(load_text("connection: tcp:h\ntimeouts: {answer_s: 0.25}\n", &c, err, sizeof err) ==
+          RR_OK && c && c->timeout_s == 0.25);
+    rr_instrconf_free(c);
+    /* 9600 baud: 257 bytes take 0.27 s more; the serial section may come
+     * after the timeout, and its speed counts */
+    c = NULL;
+    CHECK(load_text("connection: serial:/dev/x\ntimeouts: {answer_s: 0.4}\nserial: {baud: 9600}\n",
+                    &c, err, sizeof err) == RR_ERR_PARSE && !c);
+    printf("     %s\n", err);
+    CHECK(strstr(err, ":2: key 'timeouts.answer_s'") && strstr(err, "9600 baud") &&
+          strstr(err, "at least 0.52 s"));
+    CHECK(load_text("connection: serial:/dev/x:9600\ntimeouts: {answer_s: 0.6}\n", &c, err,
+                    sizeof err) == RR_OK && c);
+    rr_instrconf_free(c);
+    rr_conn tcp = {.kind = RR_CONN_TCP};
+    CHECK_ABS(rr_conn_answer_min_s(&tcp), 0.25, 1e-12);
 }
 
 TEST(limits_within)
@@ -139,6 +171,7 @@ int main(void)
     RUN(example);
     RUN(fields);
     RUN(errors);
+    RUN(answer_floor);
     RUN(limits_within);
     unlink(path);
     return rr_test_summary();

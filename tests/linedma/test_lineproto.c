@@ -36,6 +36,12 @@ TEST(numbers)
     CHECK(!rr_lp_number("1,5", 3, &v));
     CHECK(!rr_lp_number("1e999", 5, &v));
     CHECK(!rr_lp_number(".", 1, &v));
+    /* a valid decimal beyond a double is told apart from a non-number */
+    CHECK(rr_lp_scan_number("1e400", 5, &v) == RR_LP_NUM_RANGE && v > 0);
+    CHECK(rr_lp_scan_number("-1e400", 6, &v) == RR_LP_NUM_RANGE && v < 0);
+    CHECK(rr_lp_scan_number("1e-400", 6, &v) == RR_LP_NUM_OK && v == 0);
+    CHECK(rr_lp_scan_number("inf", 3, &v) == RR_LP_NUM_SYNTAX);
+    CHECK(rr_lp_scan_number("0.25", 4, &v) == RR_LP_NUM_OK && v == 0.25);
 }
 
 TEST(responses)
@@ -61,6 +67,16 @@ TEST(responses)
     CHECK(resp("ACME,DMA-850S,SN0042,1.3.0", RR_LP_EXPECT_TEXT, 0, &r) == RR_OK &&
           strcmp(r.text, "ACME,DMA-850S,SN0042,1.3.0") == 0);
     CHECK(resp("\x01\x02", RR_LP_EXPECT_TEXT, 0, &r) == RR_ERR_PARSE);
+    /* the protocol sets no length: a long *IDN? is taken, cut for display */
+    char idn[600];
+    memset(idn, 'x', sizeof idn - 1);
+    idn[sizeof idn - 1] = '\0';
+    memcpy(idn, "ACME,DMA,SN1,", 13);
+    CHECK(resp(idn, RR_LP_EXPECT_TEXT, 0, &r) == RR_OK && strlen(r.text) == sizeof r.text - 1 &&
+          strncmp(r.text, "ACME,DMA,SN1,xx", 15) == 0 &&
+          strcmp(r.text + sizeof r.text - 4, "...") == 0);
+    idn[300] = '\x01';
+    CHECK(resp(idn, RR_LP_EXPECT_TEXT, 0, &r) == RR_ERR_PARSE); /* all of it is checked */
 }
 
 TEST(samples)
@@ -112,6 +128,13 @@ TEST(commands)
     CHECK(cmd("ACQ:DATA? 2.5") == -102);
     CHECK(cmd("ACQ:DATA? -1") == -222);
     CHECK(cmd("ACQ:DATA? -1.5") == -102);
+    /* a valid decimal out of range is -222, not a syntax error */
+    CHECK(cmd("STRN:SET 1e400") == -222);
+    CHECK(cmd("TEMP:SET -1e400") == -222);
+    CHECK(cmd("CONF:GEOM 1e400,1,1") == -222);
+    CHECK(cmd("CONF:GEOM 1e400,x,1") == -102); /* the line's own error first */
+    CHECK(cmd("ACQ:DATA? -1e400") == -222);
+    CHECK(rr_lp_parse_command("ACQ:DATA? 1e400", 15, &c) == RR_LP_CMD_VALID && c.n == 4000000000UL);
     CHECK(rr_lp_parse_command("ACQ:DATA? 1e3", 13, &c) == RR_LP_CMD_VALID && c.n == 1000);
     CHECK(rr_lp_parse_command("ACQ:DATA?", 9, &c) == RR_LP_CMD_VALID && c.n == 1000 &&
           !c.has_n);
