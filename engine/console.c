@@ -14,6 +14,7 @@
 #include <getopt.h>
 #include <lauxlib.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,16 +105,25 @@ static int compile(lua_State *L, char *line)
     return LUA_OK;
 }
 
-/* After a failed command: the safe state, the message, and a fresh start. */
-static void recover(rr_run *run, rr_host *h)
+/* Only Ctrl-C leaves the console at its prompt; SIGTERM, SIGHUP (the
+ * terminal is gone) and SIGQUIT end the session. */
+static bool ends_session(int sig) { return sig && sig != SIGINT; }
+
+/* After a failed command: the safe state, the message, and a fresh start
+ * (false: a signal ends the session, and the run stays aborted). */
+static bool recover(rr_run *run, rr_host *h)
 {
+    int sig = rr_abort_requested();
     rr_run_safe_state(run);
     fprintf(stderr, "%s\n(the instrument is in its safe state: strain 0, oscillation off, "
                     "heater standby)\n", run->message);
+    if (ends_session(sig))
+        return false;
     run->failure = RR_END_RUNNING;
     run->message[0] = 0;
     rr_abort_request(0);
     rr_host_touch(h);
+    return true;
 }
 
 static void repl(rr_run *run, rr_host *h)
@@ -131,11 +141,13 @@ static void repl(rr_run *run, rr_host *h)
     for (;;) {
         char *line = readline("relax> ");
         if (!line) {
-            if (rr_abort_requested()) { /* Ctrl-C at the prompt: a new line */
+            if (rr_abort_requested() == SIGINT) { /* Ctrl-C at the prompt: a new line */
                 rr_abort_request(0);
                 putchar('\n');
                 continue;
             }
+            if (rr_abort_requested())
+                rr_run_check(run); /* the session ends aborted */
             putchar('\n');
             break;
         }
@@ -160,7 +172,10 @@ static void repl(rr_run *run, rr_host *h)
             const char *msg = lua_tostring(L, -1);
             if (run->failure != RR_END_RUNNING || rr_abort_requested()) {
                 rr_run_check(run);
-                recover(run, h);
+                if (!recover(run, h)) {
+                    lua_settop(L, base);
+                    break;
+                }
             } else {
                 fprintf(stderr, "%s\n", msg ? msg : "error");
             }

@@ -4,6 +4,7 @@
 #include <lauxlib.h>
 #include <lualib.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +18,15 @@ typedef struct rr_host {
     const rr_host_options *opt;
     char protocol_dir[1024];
     size_t mem_used, mem_limit;
-    double last_call_wall_s; /* last time Lua called into relaxrun */
+    bool mem_refused;        /* the allocator refused a block at the cap (rather than
+                                the system refusing one) */
+    double last_call_wall_s; /* last time Lua called into relaxrun, or a call returned */
     int killing;             /* the hook has decided to stop the script */
+    /* Where the hook last saw the script (the first frame of user code):
+     * Lua raises "not enough memory" without calling the message handler,
+     * so this is all that is left to say where it ran out. */
+    char seen_src[LUA_IDSIZE];
+    int seen_line;
 } host;
 
 static host *host_of(lua_State *L) { return *(host **)lua_getextraspace(L); }
@@ -30,10 +38,22 @@ static double wall_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+static void hook(lua_State *L, lua_Debug *ar);
+
+/* The hook outside a kill: the count, for aborts and the watchdog. */
+#define HOOK_MASK LUA_MASKCOUNT
+#define HOOK_COUNT 1000
+
 rr_run *rr_host_run_of(lua_State *L)
 {
     host *h = host_of(L);
     h->last_call_wall_s = wall_s();
+    /* The watchdog's clock restarts when the binding returns too: a hold or
+     * a pause may last far longer than the watchdog.  Lua reports a C
+     * function's return to a return hook, so one is armed until then (the
+     * hook disarms it); hooks are per coroutine, hence this L. */
+    if (!h->killing)
+        lua_sethook(L, hook, HOOK_MASK | LUA_MASKRET, HOOK_COUNT);
     return h->run;
 }
 
@@ -49,8 +69,10 @@ static void *l_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         h->mem_used -= osize;
         return NULL;
     }
-    if (h->mem_limit && nsize > osize && h->mem_used + (nsize - osize) > h->mem_limit)
+    if (h->mem_limit && nsize > osize && h->mem_used + (nsize - osize) > h->mem_limit) {
+        h->mem_refused = true;
         return NULL; /* Lua raises "not enough memory" */
+    }
     void *p = realloc(ptr, nsize);
     if (p)
         h->mem_used = h->mem_used - osize + nsize;
@@ -59,15 +81,42 @@ static void *l_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 
 /* ---- errors located in user code ----------------------------------------- */
 
+/* Is source (a chunk name) a file under relaxrun's own scripts/?  A whole
+ * path component: a protocol in a sibling scripts2/ is user code. */
 static int is_own_script(host *h, const char *source)
 {
-    size_t n = strlen(h->opt->scripts_dir);
-    return source[0] == '@' && strncmp(source + 1, h->opt->scripts_dir, n) == 0;
+    const char *dir = h->opt->scripts_dir;
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/')
+        n--;
+    return source[0] == '@' && strncmp(source + 1, dir, n) == 0 && source[1 + n] == '/';
+}
+
+/* The first frame of user code from level up ("FILE:LINE"), else the first
+ * frame with a line at all; false when there is none. */
+static bool locate(host *h, lua_State *L, int level, char *src, size_t len, int *line)
+{
+    lua_Debug ar;
+    bool found = false;
+    for (; lua_getstack(L, level, &ar); level++) {
+        lua_getinfo(L, "Sl", &ar);
+        if (ar.currentline <= 0)
+            continue;
+        if (!found || !is_own_script(h, ar.source)) {
+            snprintf(src, len, "%s", ar.short_src);
+            *line = ar.currentline;
+            found = true;
+        }
+        if (!is_own_script(h, ar.source))
+            break;
+    }
+    return found;
 }
 
 int rr_host_error(lua_State *L, const char *fmt, ...)
 {
     host *h = host_of(L);
+    h->last_call_wall_s = wall_s(); /* a binding failing after a long wait */
     /* vsnprintf, not lua_pushvfstring: the messages use %g, %zu and widths. */
     char msg[1024];
     va_list ap;
@@ -90,9 +139,16 @@ int rr_host_error(lua_State *L, const char *fmt, ...)
 
 static void hook(lua_State *L, lua_Debug *ar)
 {
-    (void)ar;
     host *h = host_of(L);
+    if (ar->event == LUA_HOOKRET) {
+        /* A binding armed this on entry: it has returned. */
+        h->last_call_wall_s = wall_s();
+        if (!h->killing)
+            lua_sethook(L, hook, HOOK_MASK, HOOK_COUNT);
+        return;
+    }
     if (!h->killing) {
+        locate(h, L, 0, h->seen_src, sizeof h->seen_src, &h->seen_line);
         if (rr_run_check(h->run) != RR_OK) {
             h->killing = 1;
         } else if (h->opt->watchdog_s > 0 &&
@@ -105,8 +161,16 @@ static void hook(lua_State *L, lua_Debug *ar)
         if (h->killing) /* from now on every line raises: pcall cannot hold it */
             lua_sethook(L, hook, LUA_MASKLINE | LUA_MASKCOUNT, 1);
     }
-    if (h->killing)
-        luaL_error(L, "%s", h->run->message);
+    if (h->killing) {
+        /* Located like any error: the hook runs in the script's own frame. */
+        char src[LUA_IDSIZE];
+        int line = 0;
+        if (locate(h, L, 0, src, sizeof src, &line))
+            lua_pushfstring(L, "%s:%d: %s", src, line, h->run->message);
+        else
+            lua_pushstring(L, h->run->message);
+        lua_error(L);
+    }
 }
 
 /* ---- libraries ------------------------------------------------------------ */
@@ -155,6 +219,69 @@ static int l_load(lua_State *L)
     return 1;
 }
 
+/* setmetatable without finalisers.  Lua runs a __gc with every hook off,
+ * so neither an abort nor the watchdog could stop an endless one, and it may
+ * run at lua_close; protocols have no need for them (Series free
+ * themselves, `<close>` covers the rest). */
+static int l_setmetatable(lua_State *L)
+{
+    if (lua_type(L, 2) == LUA_TTABLE) {
+        lua_pushliteral(L, "__gc");
+        int gc = lua_rawget(L, 2) != LUA_TNIL;
+        lua_pop(L, 1);
+        if (gc)
+            return rr_host_error(L, "protocols may not set __gc (a finaliser runs where "
+                                    "neither Ctrl-C nor the watchdog can stop it)");
+    }
+    lua_pushvalue(L, lua_upvalueindex(1)); /* the base library's */
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, 1);
+    return 1;
+}
+
+/* getmetatable: a userdata's metatable is the engine's (a Series frees its
+ * samples from its __gc); handing it out would let a protocol install a Lua
+ * finaliser after all.  A protocol gets a copy instead, the same one each
+ * time (kept in a weak table in the registry): it reads like the real one,
+ * and changing it changes nothing. */
+static const char mt_copies_key[] = "relaxrun.metatable_copies";
+
+static int l_getmetatable(lua_State *L)
+{
+    luaL_checkany(L, 1);
+    if (lua_type(L, 1) != LUA_TUSERDATA) {
+        lua_pushvalue(L, lua_upvalueindex(1)); /* the base library's */
+        lua_insert(L, 1);
+        lua_call(L, lua_gettop(L) - 1, 1);
+        return 1;
+    }
+    if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL)
+        return 1; /* a protected metatable says what to show */
+    if (!lua_getmetatable(L, 1))
+        return 0;
+    if (luaL_getsubtable(L, LUA_REGISTRYINDEX, mt_copies_key) == 0) {
+        lua_createtable(L, 0, 1); /* the copies go with their metatables */
+        lua_pushliteral(L, "k");
+        lua_setfield(L, -2, "__mode");
+        lua_setmetatable(L, -2);
+    }
+    lua_pushvalue(L, -2);
+    if (lua_rawget(L, -2) == LUA_TTABLE)
+        return 1;
+    lua_pop(L, 1);
+    lua_newtable(L); /* copies, mt, copy */
+    lua_pushnil(L);
+    while (lua_next(L, -4)) {
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_rawset(L, -4);
+    }
+    lua_pushvalue(L, -3);
+    lua_pushvalue(L, -2);
+    lua_rawset(L, -4); /* copies[mt] = copy */
+    return 1;
+}
+
 static void open_libs(lua_State *L)
 {
     static const luaL_Reg libs[] = {
@@ -175,6 +302,12 @@ static void open_libs(lua_State *L)
     lua_setglobal(L, "load");
     lua_pushcfunction(L, l_print);
     lua_setglobal(L, "print");
+    lua_getglobal(L, "setmetatable");
+    lua_pushcclosure(L, l_setmetatable, 1);
+    lua_setglobal(L, "setmetatable");
+    lua_getglobal(L, "getmetatable");
+    lua_pushcclosure(L, l_getmetatable, 1);
+    lua_setglobal(L, "getmetatable");
 
     /* os: only time, date and clock. */
     lua_pushcfunction(L, luaopen_os);
@@ -319,7 +452,28 @@ static rr_status protected_call(host *h, lua_CFunction f)
     lua_pushcfunction(L, f);
     int rc = lua_pcall(L, 0, 0, -2);
     rr_status st = RR_OK;
-    if (rc != LUA_OK) {
+    if (rc == LUA_ERRMEM) {
+        /* Lua unwinds a memory error without the message handler: no
+         * traceback, so say where the hook last saw the script, and why. */
+        const char *proto = h->opt->protocol_path;
+        char where[1200], cap[96];
+        if (h->seen_line <= 0)
+            snprintf(where, sizeof where, "%s", proto);
+        else if (strcmp(h->seen_src, proto) == 0)
+            snprintf(where, sizeof where, "%s:%d", h->seen_src, h->seen_line);
+        else /* a module, or a path too long for Lua's short source */
+            snprintf(where, sizeof where, "%s:%d (protocol %s)", h->seen_src, h->seen_line,
+                     proto);
+        if (h->mem_refused)
+            snprintf(cap, sizeof cap, "the protocol's Lua memory reached its cap of %.6g MB "
+                     "(--memory-limit)", (double)h->mem_limit / 1048576.0);
+        else
+            snprintf(cap, sizeof cap, "the system refused memory at %.6g MB of Lua memory",
+                     (double)h->mem_used / 1048576.0);
+        rr_run_fail(run, RR_END_PROTOCOL_ERROR, "%s: not enough memory: %s", where, cap);
+        st = RR_ERR_ARG;
+        lua_pop(L, 1);
+    } else if (rc != LUA_OK) {
         const char *msg = lua_tostring(L, -1);
         if (run->failure == RR_END_RUNNING)
             rr_run_fail(run, RR_END_PROTOCOL_ERROR, "%s", msg ? msg : "error");
@@ -357,7 +511,7 @@ rr_status rr_host_open(rr_run *run, const rr_host_options *opt, rr_host **out)
         return rr_run_fail(run, RR_END_INTERNAL_ERROR, "cannot create the Lua state");
     }
     *(host **)lua_getextraspace(h->L) = h;
-    lua_sethook(h->L, hook, LUA_MASKCOUNT, 1000);
+    lua_sethook(h->L, hook, HOOK_MASK, HOOK_COUNT);
     rr_status st = protected_call(h, psetup);
     if (st != RR_OK) {
         rr_host_close(h);
@@ -373,16 +527,39 @@ void rr_host_touch(rr_host *h)
 {
     h->last_call_wall_s = wall_s();
     h->killing = 0;
-    lua_sethook(h->L, hook, LUA_MASKCOUNT, 1000);
+    h->mem_refused = false;
+    lua_sethook(h->L, hook, HOOK_MASK, HOOK_COUNT);
 }
 
 void rr_host_close(rr_host *h)
 {
     if (!h)
         return;
+    /* The safe state before lua_close: closing runs what finalisers and
+     * pending `<close>` handlers remain, with hooks off for the former, and
+     * nothing may stand between the end of the protocol and the sample's
+     * safety.  (An instrument without a reset, relaxrun analyze's, has no
+     * safe state to reach.) */
+    if (h->run->in && h->run->in->ops->reset)
+        rr_run_safe_state(h->run);
     if (h->L)
         lua_close(h->L);
     free(h);
+}
+
+/* After a protocol that ran to its end: a name=value it never declared
+ * (protocols that declare no parameters, or never call the instrument,
+ * where the check at each call cannot catch it). */
+static rr_status check_unused_overrides(host *h)
+{
+    rr_run *run = h->run;
+    for (size_t i = 0; i < run->noverrides; i++)
+        if (!run->overrides[i].used)
+            return rr_run_fail(run, RR_END_USAGE_ERROR,
+                               "%s: unknown parameter '%s' (the protocol declares no such "
+                               "parameter; see --describe for its parameters)",
+                               h->opt->protocol_path, run->overrides[i].name);
+    return RR_OK;
 }
 
 rr_status rr_host_run(rr_run *run, const rr_host_options *opt)
@@ -392,6 +569,8 @@ rr_status rr_host_run(rr_run *run, const rr_host_options *opt)
     if (st != RR_OK)
         return st;
     st = protected_call(h, pprotocol);
+    if (st == RR_OK)
+        st = check_unused_overrides(h);
     rr_host_close(h);
     return st;
 }

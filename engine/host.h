@@ -1,7 +1,9 @@
 /* host.h - the Lua 5.4 host: one lua_State per run, libraries chosen
  * explicitly, `require` limited to scripts/ and the protocol's own folder,
  * every error reported with file, line and traceback, and a count hook that
- * enforces aborts and the watchdog even through pcall.
+ * enforces aborts and the watchdog even through pcall.  Protocols may not
+ * set Lua finalisers (__gc): Lua runs them with every hook off, where no
+ * abort and no watchdog could stop one.
  */
 #ifndef RR_HOST_H
 #define RR_HOST_H
@@ -23,9 +25,12 @@ typedef struct rr_host_options {
     int nargs;
 } rr_host_options;
 
-/* Runs the protocol to its end.  Returns RR_OK when it finished; otherwise
- * run->failure says why (a Lua error becomes RR_END_PROTOCOL_ERROR) and
- * run->message holds the message with the traceback. */
+/* Runs the protocol to its end, then drives the instrument to its safe state
+ * and closes the Lua state.  Returns RR_OK when it finished; otherwise
+ * run->failure says why (a Lua error or running out of memory becomes
+ * RR_END_PROTOCOL_ERROR, a name=value the protocol never declared
+ * RR_END_USAGE_ERROR) and run->message holds the message with the
+ * traceback. */
 rr_status rr_host_run(rr_run *run, const rr_host_options *opt);
 
 /* A Lua state set up for a run, kept open (the console uses it line by
@@ -36,10 +41,13 @@ lua_State *rr_host_state(rr_host *h); /* borrowed */
 /* Before running more Lua after a pause (the console's prompt): restarts the
  * watchdog's clock and lifts a previous kill. */
 void rr_host_touch(rr_host *h);
-void rr_host_close(rr_host *h); /* NULL-safe */
+/* The safe state (when the instrument has a reset), then lua_close, so that
+ * nothing closing runs can stand before the sample's safety.  NULL-safe. */
+void rr_host_close(rr_host *h);
 
-/* For bindings: the run of this state, and a note that Lua called the
- * instrument (resets the watchdog). */
+/* For bindings, on entry: the run of this state, and a note that Lua called
+ * relaxrun (the watchdog's clock restarts now and when the binding
+ * returns). */
 rr_run *rr_host_run_of(lua_State *L);
 
 /* Raises a Lua error located at the first frame of user code (the protocol

@@ -87,7 +87,7 @@ static const char usage_text[] =
     "  3  protocol error: Lua syntax or runtime error, a limit the protocol asked\n"
     "     to break\n"
     "  4  instrument failure: fault, lost link, missing or busy port\n"
-    "  5  aborted by the user (SIGINT, SIGTERM)\n";
+    "  5  aborted (SIGINT, SIGTERM, SIGHUP, SIGQUIT)\n";
 
 typedef struct options {
     int dry_run, describe;
@@ -219,9 +219,10 @@ static void protocol_name(const char *path, char *out, size_t len)
         *dot = 0;
 }
 
-static void print_summary(const rr_run *run, rr_recorder *rec, FILE *f)
+/* end: how the run ended, as rr_run_close says (a final manifest that could
+ * not be written is not a complete run, whatever the recorder holds). */
+static void print_summary(rr_end end, rr_recorder *rec, FILE *f)
 {
-    rr_end end = rr_recorder_end(rec);
     if (end == RR_END_COMPLETE)
         fputs("relaxrun: run complete\n", f);
     else
@@ -232,7 +233,6 @@ static void print_summary(const rr_run *run, rr_recorder *rec, FILE *f)
     const char *name, *value, *unit;
     for (size_t i = 0; rr_recorder_result_at(rec, i, &name, &value, &unit); i++)
         fprintf(f, "  %s = %s%s%s\n", name, value, *unit ? " " : "", unit);
-    (void)run;
 }
 
 static double dir_bytes;
@@ -318,6 +318,7 @@ typedef struct job {
     int verbosity;
     const plan *plan;       /* expected timeline, for the progress display */
     bool quiet_plan;        /* a planning or --describe run: no report */
+    bool describe;          /* --describe: limits only matter to a dry run */
     /* Called after the run, before its state is released. */
     void (*after)(const rr_run *run, rr_recorder *rec, void *ud);
     void *ud;
@@ -350,11 +351,20 @@ static int execute(const job *j, int argc, char **argv)
     }
     rr_instrument *in = NULL;
     if (rr_instrument_open(j->spec, &oo, &in, err, sizeof err) != RR_OK) {
-        fprintf(stderr, "relaxrun: %s\n", err);
+        /* A signal during the connection cuts it short: that is an abort. */
+        int sig = rr_abort_requested();
+        rr_end why = sig ? RR_END_ABORTED : RR_END_INSTRUMENT_FAILURE;
+        char msg[1200];
+        if (sig)
+            snprintf(msg, sizeof msg, "aborted by %s while connecting (%s)",
+                     rr_abort_signal_name(sig), err);
+        else
+            snprintf(msg, sizeof msg, "%s", err);
+        fprintf(stderr, "relaxrun: %s\n", msg);
         rr_recorder_set_instrument(rec, j->spec, "", NULL);
-        rr_recorder_finish(rec, RR_END_INSTRUMENT_FAILURE, err);
+        rr_recorder_finish(rec, why, msg);
         rr_recorder_free(rec);
-        return RR_EXIT_INSTRUMENT;
+        return rr_end_exit_code(why);
     }
 
     char sha[65] = "";
@@ -414,8 +424,10 @@ static int execute(const job *j, int argc, char **argv)
         rr_host_run(&run, &ho);
     }
 
-    /* A dry run that would break limits ends as a protocol error. */
-    if (j->dry_run && run.nviolations && run.failure == RR_END_RUNNING)
+    /* A dry run that would break limits ends as a protocol error (not so
+     * --describe, whose dry run only measures the protocol: its Lua errors
+     * still end it as one). */
+    if (j->dry_run && !j->describe && run.nviolations && run.failure == RR_END_RUNNING)
         rr_run_fail(&run, RR_END_PROTOCOL_ERROR,
                     "the protocol would break %zu limit%s (see the dry-run report)",
                     run.nviolations, run.nviolations == 1 ? "" : "s");
@@ -440,8 +452,9 @@ static int execute(const job *j, int argc, char **argv)
     if (j->dry_run && j->verbosity < 0 && !j->quiet_plan)
         for (size_t i = 0; i < run.nviolations; i++)
             fprintf(stderr, "LIMIT VIOLATION %s\n", run.violations[i]);
-    if (j->verbosity >= 0 || end != RR_END_COMPLETE)
-        print_summary(&run, rec, end == RR_END_COMPLETE ? stdout : stderr);
+    /* A planning run's directory is gone by now: no summary pointing at it. */
+    if (!j->quiet_plan && (j->verbosity >= 0 || end != RR_END_COMPLETE))
+        print_summary(end, rec, end == RR_END_COMPLETE ? stdout : stderr);
     if (j->after)
         j->after(&run, rec, j->ud);
     rr_run_release(&run);
@@ -510,8 +523,8 @@ static int run_jobs(job *jp, int argc, char **argv, const options *o)
     if (o->describe) {
         j.after = print_description;
         j.ud = (void *)j.protocol;
-        int code = execute_quietly(j, argc, argv);
-        return code == RR_EXIT_PROTOCOL ? RR_EXIT_OK : code; /* limits: only a dry run cares */
+        j.describe = true;
+        return execute_quietly(j, argc, argv);
     }
     if (o->dry_run) {
         if (strncmp(spec, "sim", 3) != 0)

@@ -3,6 +3,7 @@
 
 #include "analysis/csv.h"
 
+#include <errno.h>
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
@@ -52,10 +53,30 @@ void rr_abort_install_handlers(void)
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
+    /* A closed terminal (an ssh session dropped) hangs up, and Ctrl-\ quits:
+     * both end the run like SIGTERM, through the safe state, never by
+     * killing the process with the sample loaded. */
     sigaction(SIGTERM, &sa, NULL);
+    struct sigaction hup;
+    if (sigaction(SIGHUP, NULL, &hup) != 0 || hup.sa_handler != SIG_IGN)
+        sigaction(SIGHUP, &sa, NULL); /* under nohup it stays ignored: the run goes on */
+    sigaction(SIGQUIT, &sa, NULL);
     sigaction(SIGUSR1, &sa, NULL);
     sigaction(SIGUSR2, &sa, NULL);
+    /* Output to a closed pipe or socket fails with EPIPE instead (the TCP
+     * transport sends with MSG_NOSIGNAL as well). */
     signal(SIGPIPE, SIG_IGN);
+}
+
+const char *rr_abort_signal_name(int sig)
+{
+    switch (sig) {
+    case SIGINT: return "SIGINT";
+    case SIGTERM: return "SIGTERM";
+    case SIGHUP: return "SIGHUP";
+    case SIGQUIT: return "SIGQUIT";
+    default: return "a signal";
+    }
 }
 
 int rr_abort_requested(void) { return (int)abort_signal; }
@@ -108,8 +129,7 @@ rr_status rr_run_check(rr_run *run)
 {
     int sig = rr_abort_requested();
     if (sig && run->failure == RR_END_RUNNING)
-        rr_run_fail(run, RR_END_ABORTED, "aborted by %s",
-                    sig == SIGTERM ? "SIGTERM" : sig == SIGINT ? "SIGINT" : "signal");
+        rr_run_fail(run, RR_END_ABORTED, "aborted by %s", rr_abort_signal_name(sig));
     if (run->failure != RR_END_RUNNING)
         return status_of(run->failure);
     return RR_OK;
@@ -127,11 +147,21 @@ rr_status rr_run_instrument(rr_run *run, rr_status st, const char *what)
                        what, rr_strerror(st), *detail ? ": " : "", detail);
 }
 
+/* Instrument time for the log: the clock, or the last reading of it when
+ * the instrument no longer answers (a lost link, the end of the run). */
+static double log_time(rr_run *run)
+{
+    double t = run->last_now_s;
+    if (run->in && run->in->ops->now && run->in->ops->now(run->in->ctx, &t) == RR_OK)
+        run->last_now_s = t;
+    else
+        t = run->last_now_s;
+    return t;
+}
+
 void rr_run_event(rr_run *run, const char *level, const char *fmt, ...)
 {
-    double t = 0;
-    if (run->in && run->in->ops->now)
-        run->in->ops->now(run->in->ctx, &t);
+    double t = log_time(run);
     va_list ap;
     va_start(ap, fmt);
     rr_recorder_eventv(run->rec, t, level, fmt, ap);
@@ -380,7 +410,10 @@ static void progress(rr_run *run, double now)
 
 rr_status rr_run_now(rr_run *run, double *t_s)
 {
-    return rr_run_instrument(run, RR_CALL(run->in, now, t_s), "reading the clock");
+    rr_status st = rr_run_instrument(run, RR_CALL(run->in, now, t_s), "reading the clock");
+    if (st == RR_OK)
+        run->last_now_s = *t_s;
+    return st;
 }
 
 /* Enter on the controlling terminal resumes a pause too. */
@@ -393,6 +426,26 @@ static bool enter_pressed(void)
         return false;
     char buf[256];
     return read(STDIN_FILENO, buf, sizeof buf) > 0;
+}
+
+/* After a pause that unloaded: back to what the step had, whether it goes
+ * on or starts again (a recording steps its strain itself when it starts
+ * again, from 0). */
+static rr_status reload_after_unload(rr_run *run, double strain_before)
+{
+    rr_status st = RR_OK;
+    if (strain_before != 0 && !run->recording)
+        st = rr_run_instrument(run, RR_CALL(run->in, set_strain, strain_before),
+                               "reloading after the pause");
+    if (st == RR_OK && run->oscillating) {
+        rr_run_event(run, "INFO", "oscillation on again after the pause");
+        if ((st = rr_run_instrument(run, RR_CALL(run->in, osc_set, run->osc_freq_Hz,
+                                                 run->osc_amplitude),
+                                    "setting the oscillation after the pause")) == RR_OK)
+            st = rr_run_instrument(run, RR_CALL(run->in, osc_enable, true),
+                                   "starting oscillation after the pause");
+    }
+    return st;
 }
 
 /* A pause at a safe point of the run loop: the policy, then waiting (in
@@ -451,17 +504,18 @@ static rr_status pause_here(rr_run *run, double *target_s)
     rr_run_event(run, "PAUSE", "resumed after %.1f s", paused);
     if (run->verbosity >= 0)
         fprintf(stderr, "relaxrun: resumed after %.1f s\n", paused);
-    if (policy == RR_PAUSE_UNLOAD && run->recording)
-        st = RR_ERR_INTERRUPTED; /* a relaxation cannot go on after an unload */
-    else if (run->resume_mode == RR_RESUME_RESTART)
-        st = RR_ERR_INTERRUPTED;
-    else {
-        if (policy == RR_PAUSE_UNLOAD && strain_before != 0)
-            st = rr_run_instrument(run, RR_CALL(run->in, set_strain, strain_before),
-                                   "reloading after the pause");
-        *target_s += paused;
-        if (run->recording)
-            run->target_end_s += paused;
+    if (policy == RR_PAUSE_UNLOAD)
+        st = reload_after_unload(run, strain_before);
+    if (st == RR_OK) {
+        if (policy == RR_PAUSE_UNLOAD && run->recording)
+            st = RR_ERR_INTERRUPTED; /* a relaxation cannot go on after an unload */
+        else if (run->resume_mode == RR_RESUME_RESTART)
+            st = RR_ERR_INTERRUPTED;
+        else {
+            *target_s += paused;
+            if (run->recording)
+                run->target_end_s += paused;
+        }
     }
 out:
     if (isinf(run->target_end_s))
@@ -503,6 +557,7 @@ rr_status rr_run_advance_to(rr_run *run, double t_s)
         st = RR_CALL(run->in, advance, step_to, &now);
         if (st != RR_OK)
             return rr_run_instrument(run, st, "advancing time");
+        run->last_now_s = now;
         if ((st = drain(run)) != RR_OK || (st = check_faults(run)) != RR_OK ||
             (st = rr_run_check(run)) != RR_OK)
             return st;
@@ -524,6 +579,7 @@ static int action_begin(rr_run *run, const char *kind, const char *fields,
 {
     *n = ++run->journal.n;
     *a = NULL;
+    run->safe_state_done = false; /* the run commands the instrument again */
     if (*n <= run->journal.nreplay) {
         const rr_action *x = &run->journal.replay[*n - 1];
         if (strcmp(x->kind, kind) != 0) {
@@ -588,8 +644,18 @@ static rr_status wait_stable(rr_run *run, double timeout_s, double *waited_s)
                                "temperature not stable after %.0f s (sample at %.2f K)",
                                timeout_s, T);
         }
-        if ((st = rr_run_advance_to(run, now + 1.0)) != RR_OK ||
-            (st = rr_run_now(run, &now)) != RR_OK)
+        st = rr_run_advance_to(run, now + 1.0);
+        if (st == RR_ERR_INTERRUPTED) {
+            /* Paused with resume = "restart": the wait (and its timeout)
+             * starts again.  Stability is the instrument's own judgement, so
+             * "continue" and "restart" differ only in the timeout. */
+            rr_run_event(run, "INFO", "stabilisation restarted after the pause");
+            if ((st = rr_run_now(run, &t0)) != RR_OK)
+                return st;
+            now = t0;
+            continue;
+        }
+        if (st != RR_OK || (st = rr_run_now(run, &now)) != RR_OK)
             return st;
     }
     rr_run_step_end(run, 0);
@@ -601,8 +667,14 @@ static rr_status wait_stable(rr_run *run, double timeout_s, double *waited_s)
 rr_status rr_run_hold(rr_run *run, double duration_s, const char *what)
 {
     double now;
-    rr_status st = rr_run_now(run, &now);
+    rr_status st = rr_run_check(run);
     if (st != RR_OK)
+        return st;
+    if (!(duration_s >= 0 && isfinite(duration_s)))
+        return rr_run_fail(run, RR_END_PROTOCOL_ERROR,
+                           "hold: duration_s must be a finite number of s, 0 or more (got %.6g)",
+                           duration_s);
+    if ((st = rr_run_now(run, &now)) != RR_OK)
         return st;
     char fields[160];
     unsigned long n;
@@ -659,8 +731,13 @@ rr_status rr_run_oscillate(rr_run *run, double freq_Hz, double amplitude)
     const rr_action *a;
     snprintf(fields, sizeof fields, "freq=%.9g amplitude=%.9g", freq_Hz, amplitude);
     int mode = action_begin(run, "oscillate", fields, &n, &a);
-    if (mode == ACT_ERROR || mode == ACT_SKIP)
-        return mode == ACT_SKIP ? RR_OK : status_of(run->failure);
+    if (mode == ACT_ERROR)
+        return status_of(run->failure);
+    run->oscillating = true; /* for a pause that unloads */
+    run->osc_freq_Hz = freq_Hz;
+    run->osc_amplitude = amplitude;
+    if (mode == ACT_SKIP)
+        return RR_OK;
     rr_run_event(run, "INFO", "oscillating at %.6g Hz, amplitude %.6g", freq_Hz, amplitude);
     if ((st = rr_run_instrument(run, RR_CALL(run->in, osc_set, freq_Hz, amplitude),
                                 "setting the oscillation")) != RR_OK ||
@@ -678,8 +755,11 @@ rr_status rr_run_oscillation_off(rr_run *run)
     if (st != RR_OK)
         return st;
     int mode = action_begin(run, "osc_off", "", &n, &a);
-    if (mode == ACT_ERROR || mode == ACT_SKIP)
-        return mode == ACT_SKIP ? RR_OK : status_of(run->failure);
+    if (mode == ACT_ERROR)
+        return status_of(run->failure);
+    run->oscillating = false;
+    if (mode == ACT_SKIP)
+        return RR_OK;
     rr_run_event(run, "INFO", "oscillation off");
     if ((st = rr_run_instrument(run, RR_CALL(run->in, osc_enable, false), "stopping oscillation")))
         return st;
@@ -713,7 +793,17 @@ rr_status rr_run_measure_dynamic(rr_run *run, double timeout_s, rr_dynamic *d)
         if (now - t0 > timeout_s)
             return rr_run_fail(run, RR_END_INSTRUMENT_FAILURE,
                                "no dynamic measurement after %.6g s", timeout_s);
-        if ((st = rr_run_advance_to(run, now + 0.1)) != RR_OK || (st = rr_run_now(run, &now)))
+        st = rr_run_advance_to(run, now + 0.1);
+        if (st == RR_ERR_INTERRUPTED) {
+            /* Paused with resume = "restart": wait for a measurement anew,
+             * with its whole timeout. */
+            rr_run_event(run, "INFO", "dynamic measurement restarted after the pause");
+            if ((st = rr_run_now(run, &t0)) != RR_OK)
+                return st;
+            now = t0;
+            continue;
+        }
+        if (st != RR_OK || (st = rr_run_now(run, &now)) != RR_OK)
             return st;
     }
     char fields[200];
@@ -861,31 +951,109 @@ static rr_status record_once(rr_run *run, unsigned long n, double strain, double
     return record_until(run, t0, duration_s, *out);
 }
 
+rr_status rr_run_adopt_segment(rr_run *run, rr_resume_segment *seg, bool append, char *path,
+                               size_t len)
+{
+    if (rr_recorder_segment_adopt(run->rec, seg->label, "relaxation", seg->t0_s, seg->strain,
+                                  seg->temp_K, seg->samples, append, path, len) != RR_OK)
+        return RR_ERR_IO;
+    seg->registered = true;
+    /* The recorder numbers its segments itself: the file it reopened must
+     * be the one the manifest lists, or the data would be mixed up. */
+    size_t n = strlen(path), m = strlen(seg->file);
+    if (n < m || strcmp(path + n - m, seg->file) != 0 || (n > m && path[n - m - 1] != '/'))
+        return RR_ERR_PARSE;
+    for (size_t i = 0; i < seg->npaused; i++)
+        rr_recorder_segment_paused(run->rec, seg->paused_s[i][0], seg->paused_s[i][1],
+                                   seg->interrupted && i + 1 == seg->npaused);
+    return RR_OK;
+}
+
+/* The manifest's segment of a journaled recording: the attempt whose strain
+ * step the journal has (its last one). */
+static rr_resume_segment *resume_segment_of(rr_run *run, const rr_action *a)
+{
+    for (size_t i = run->nresume_segments; i-- > 0;) {
+        rr_resume_segment *seg = &run->resume_segments[i];
+        if (fabs(seg->t0_s - a->t0_s) <= 1e-6 * (1 + fabs(a->t0_s)))
+            return seg;
+    }
+    return NULL;
+}
+
 /* Resuming: a recording of the journal, from its segment file; with
  * go_on, the file stays open and the recording continues to its end (the
- * instrument kept sampling while relaxrun was down). */
+ * instrument kept sampling while relaxrun was down).  *name gets the
+ * segment's label (a restarted attempt's: "a (restart 2)"). */
 static rr_status adopt_recording(rr_run *run, const rr_action *a, const char *label,
-                                 bool go_on, rr_series **out)
+                                 bool go_on, rr_series **out, char *name, size_t namelen)
 {
     char path[1400], err[512];
     rr_status st = RR_OK;
     rr_series *s = NULL;
-    if (rr_recorder_segment_adopt(run->rec, label, "relaxation", a->t0_s, a->strain, a->T_K, 0,
-                                  go_on, path, sizeof path) != RR_OK)
+    snprintf(name, namelen, "%s", label);
+    if (run->resume_segments) {
+        /* recover.c registered the manifest's segments in order, all but
+         * the one under way when the run stopped: that one is taken here,
+         * to go on appending to it. */
+        rr_resume_segment *seg = resume_segment_of(run, a);
+        if (!seg && !go_on)
+            return rr_run_fail(run, RR_END_PROTOCOL_ERROR,
+                               "resuming: the recording '%s' (step at %.6f s) is not in the "
+                               "manifest", label, a->t0_s);
+        if (seg) {
+            snprintf(name, namelen, "%s", seg->label);
+            if (seg->registered && go_on && seg->interrupted) {
+                /* Stopped between a pause that unloaded and the next
+                 * attempt: that attempt is made now. */
+                return RR_ERR_INTERRUPTED;
+            }
+            if (seg->registered) {
+                /* Closed on disk: the run stopped after the file, before
+                 * the journal's end.  Nothing is left to record. */
+                go_on = false;
+                snprintf(path, sizeof path, "%s/%s", rr_recorder_dir(run->rec), seg->file);
+            } else if ((st = rr_run_adopt_segment(run, seg, go_on, path, sizeof path)) != RR_OK) {
+                if (st == RR_ERR_PARSE)
+                    return rr_run_fail(run, RR_END_PROTOCOL_ERROR,
+                                       "resuming: the recording '%s' would be read from %s, "
+                                       "the manifest has %s", label, path, seg->file);
+                return rr_run_fail(run, RR_END_OUTPUT_ERROR, "cannot reopen %s", path);
+            }
+        } else if (rr_recorder_segment_adopt(run->rec, label, "relaxation", a->t0_s, a->strain,
+                                             a->T_K, 0, true, path, sizeof path) != RR_OK) {
+            /* Stopped before its segment reached the manifest: a new one. */
+            return rr_run_fail(run, RR_END_OUTPUT_ERROR, "cannot reopen %s", path);
+        }
+    } else if (rr_recorder_segment_adopt(run->rec, label, "relaxation", a->t0_s, a->strain,
+                                         a->T_K, 0, go_on, path, sizeof path) != RR_OK) {
         return rr_run_fail(run, RR_END_OUTPUT_ERROR, "cannot reopen %s", path);
-    if (rr_csv_read_series(path, NULL, label, &s, err) != RR_OK) {
+    }
+    if (rr_csv_read_series(path, NULL, name, &s, err) != RR_OK) {
         /* Interrupted before its first sample reached the disk. */
-        if (!go_on || rr_series_new(a->t0_s, label, &s) != RR_OK)
+        if (!go_on || rr_series_new(a->t0_s, name, &s) != RR_OK)
             return rr_run_fail(run, RR_END_PROTOCOL_ERROR, "resuming: %s", err);
     }
     s->t0_s = a->t0_s;
     *out = s;
     if (go_on) {
-        rr_run_event(run, "INFO", "resuming the recording '%s' at %.1f s of %.6g s", label,
+        rr_run_event(run, "INFO", "resuming the recording '%s' at %.1f s of %.6g s", name,
                      s->n ? s->t_s[s->n - 1] : 0.0, a->duration_s);
         st = record_until(run, a->t0_s, a->duration_s, s);
     }
     return st;
+}
+
+/* The attempt after the one labelled name: "a" is the first, "a (restart
+ * 2)" the second. */
+static int next_attempt(const char *name)
+{
+    const char *p = strrchr(name, '(');
+    int k = 0;
+    char close = 0;
+    if (p && sscanf(p, "(restart %d%c", &k, &close) == 2 && close == ')' && k >= 2)
+        return k + 1;
+    return 2;
 }
 
 rr_status rr_run_relaxation(rr_run *run, double strain, double duration_s,
@@ -895,7 +1063,15 @@ rr_status rr_run_relaxation(rr_run *run, double strain, double duration_s,
     *out = NULL;
     if ((st = rr_run_check(run)) != RR_OK)
         return st;
-    if (!(duration_s > 0) || !(rate_Hz >= 0.1 && rate_Hz <= 100))
+    /* Infinity and NaN are the protocol's mistake, not the instrument's:
+     * refused here, before the clock is asked to reach them. */
+    if (!(duration_s > 0))
+        return rr_run_fail(run, RR_END_PROTOCOL_ERROR,
+                           "recording needs a duration > 0 s (duration_s = %.6g)", duration_s);
+    if (!isfinite(duration_s))
+        return rr_run_fail(run, RR_END_PROTOCOL_ERROR,
+                           "recording needs a finite duration (duration_s = %.6g)", duration_s);
+    if (!(rate_Hz >= 0.1 && rate_Hz <= 100))
         return rr_run_fail(run, RR_END_PROTOCOL_ERROR,
                            "recording needs a duration > 0 s and a rate of 0.1 to 100 Hz "
                            "(got %.6g s at %.6g Hz)", duration_s, rate_Hz);
@@ -920,23 +1096,22 @@ rr_status rr_run_relaxation(rr_run *run, double strain, double duration_s,
     rr_run_step_begin(run, "record '%s'", label);
     if (run->nsteps)
         run->timeline[run->nsteps - 1].strain = strain;
+    char name[96];
+    snprintf(name, sizeof name, "%s", label);
     if (mode == ACT_SKIP || (mode == ACT_CONTINUE && a->t0_s > 0)) {
         run->strain_now = strain;
-        st = adopt_recording(run, a, label, mode == ACT_CONTINUE, out);
+        st = adopt_recording(run, a, label, mode == ACT_CONTINUE, out, name, sizeof name);
     } else {
-        char name[96];
-        snprintf(name, sizeof name, "%s", label);
-        for (int attempt = 2;; attempt++) {
-            st = record_once(run, n, strain, duration_s, rate_Hz, name, out);
-            if (st != RR_ERR_INTERRUPTED)
-                break;
-            /* A pause unloaded the sample (or the step restarts on resume): the
-             * paused segment stays on disk, marked; the step is recorded anew. */
-            rr_series_free(*out);
-            *out = NULL;
-            snprintf(name, sizeof name, "%.60s (restart %d)", label, attempt);
-            rr_run_event(run, "INFO", "step '%s' restarted after the pause", label);
-        }
+        st = record_once(run, n, strain, duration_s, rate_Hz, name, out);
+    }
+    for (int attempt = next_attempt(name); st == RR_ERR_INTERRUPTED; attempt++) {
+        /* A pause unloaded the sample (or the step restarts on resume): the
+         * paused segment stays on disk, marked; the step is recorded anew. */
+        rr_series_free(*out);
+        *out = NULL;
+        snprintf(name, sizeof name, "%.60s (restart %d)", label, attempt);
+        rr_run_event(run, "INFO", "step '%s' restarted after the pause", label);
+        st = record_once(run, n, strain, duration_s, rate_Hz, name, out);
     }
     rr_run_step_end(run, *out ? (*out)->n : 0);
     if (st == RR_OK && mode != ACT_SKIP) {
@@ -948,12 +1123,36 @@ rr_status rr_run_relaxation(rr_run *run, double strain, double duration_s,
 
 rr_end rr_run_close(rr_run *run)
 {
-    rr_run_safe_state(run);
+    /* The host reaches the safe state before it closes Lua; again only if
+     * that failed, or no protocol ran. */
+    if (!run->safe_state_done)
+        rr_run_safe_state(run);
     rr_end end = run->failure == RR_END_RUNNING ? RR_END_COMPLETE : run->failure;
-    rr_recorder_finish(run->rec, end, end == RR_END_COMPLETE ? NULL : run->message);
-    rr_run_write_timeline(run);
+    errno = 0;
+    rr_status fin = rr_recorder_finish(run->rec, end, end == RR_END_COMPLETE ? NULL : run->message);
+    int fin_errno = errno;
+    errno = 0;
+    rr_status tl = rr_run_write_timeline(run);
+    int tl_errno = errno;
     if (end != RR_END_COMPLETE)
         fprintf(stderr, "relaxrun: %s\n", run->message);
+    if (fin != RR_OK || tl != RR_OK) {
+        /* The data may be complete, but the run directory does not say so:
+         * not a success.  An earlier failure keeps its own status. */
+        char msg[1400];
+        int e = fin != RR_OK ? fin_errno : tl_errno;
+        snprintf(msg, sizeof msg, "cannot write %s in %s: %s",
+                 fin != RR_OK ? "the final manifest" : "timeline.csv", rr_recorder_dir(run->rec),
+                 e ? strerror(e) : rr_strerror(fin != RR_OK ? fin : tl));
+        /* At the time of the safe state: a reset may have restarted the clock. */
+        rr_recorder_event(run->rec, run->last_now_s, "ERROR", "%s", msg);
+        fprintf(stderr, "relaxrun: %s\n", msg);
+        if (end == RR_END_COMPLETE) {
+            end = RR_END_OUTPUT_ERROR;
+            run->failure = end;
+            snprintf(run->message, sizeof run->message, "%s", msg);
+        }
+    }
     return end;
 }
 
@@ -965,6 +1164,9 @@ rr_status rr_run_safe_state(rr_run *run)
      * the failure: a driver's acq_read is safe after any of them. */
     if (run->segment_open)
         drain(run);
+    /* Stamped when it was reached: a reset may restart the device's clock
+     * (run->last_now_s keeps this time for what is logged after it). */
+    double t = log_time(run);
     rr_status st = RR_CALL0(run->in, reset);
     if (st != RR_OK) {
         /* The steps of *RST one by one: whatever still works. */
@@ -980,7 +1182,7 @@ rr_status rr_run_safe_state(rr_run *run)
     if (run->segment_open)
         drain(run); /* what the reset fetched from the device before *RST */
     run->segment_open = false;
-    rr_recorder_event(run->rec, 0, st == RR_OK ? "INFO" : "ERROR",
+    rr_recorder_event(run->rec, t, st == RR_OK ? "INFO" : "ERROR",
                       st == RR_OK ? "safe state reached (strain 0, oscillation off, heater standby)"
                                   : "safe state: reset failed, tried each step");
     run->safe_state_done = st == RR_OK;

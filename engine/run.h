@@ -51,6 +51,22 @@ typedef struct rr_step {
     size_t samples;
 } rr_step;
 
+/* Resuming: a segment of the interrupted run as its manifest lists it.  The
+ * journal has one recording per action, the manifest one file per attempt:
+ * a recording restarted after a pause that unloaded has several. */
+#define RR_RESUME_MAX_PAUSES 16
+typedef struct rr_resume_segment {
+    char file[160];         /* "segments/002-a__restart_2_.csv" */
+    char label[96];         /* "a (restart 2)" */
+    double t0_s, strain, temp_K;
+    size_t samples;         /* data rows on disk */
+    bool complete;          /* false: the one under way when the run stopped */
+    double paused_s[RR_RESUME_MAX_PAUSES][2];
+    size_t npaused;
+    bool interrupted;       /* by a pause that unloaded */
+    bool registered;        /* adopted by the recorder of the resumed run */
+} rr_resume_segment;
+
 typedef struct rr_run {
     rr_instrument *in;       /* borrowed */
     rr_recorder *rec;        /* borrowed */
@@ -73,7 +89,11 @@ typedef struct rr_run {
     double stable_timeout_s; /* default wait for a stable temperature */
     int verbosity;           /* -1 quiet, 0 normal, 1 verbose */
     double last_temp_K, last_stress_MPa;
-    bool safe_state_done;
+    double last_now_s;       /* the instrument clock as last read (for the log) */
+    bool safe_state_done;    /* reached, and no action since (rr_run_close does
+                                not repeat it) */
+    bool oscillating;        /* what a pause that unloads puts back */
+    double osc_freq_Hz, osc_amplitude;
 
     /* Dry run: limits broken are collected and the value clamped, instead of
      * ending the run. */
@@ -90,6 +110,10 @@ typedef struct rr_run {
 
     char specimen[128];     /* the specimen's id, "" if not named */
     rr_journal journal;     /* actions, for recovery; replay when resuming */
+    /* Resuming: the interrupted run's segments (borrowed), or NULL (then a
+     * replayed recording is looked for by its label, one file per action). */
+    rr_resume_segment *resume_segments;
+    size_t nresume_segments;
 
     rr_step *timeline;
     size_t nsteps;
@@ -148,8 +172,18 @@ rr_status rr_run_relaxation(rr_run *run, double strain, double duration_s,
                             double rate_Hz, const char *label,
                             rr_series **out);
 
-/* Ends a run: the safe state, then how it ended in the manifest, the
- * timeline, and the failure on stderr.  Returns how it ended. */
+/* Resuming: registers seg with the recorder as the run's next segment (its
+ * file must be the one the recorder numbers next: RR_ERR_PARSE otherwise),
+ * with its sample count and paused intervals; with append it becomes the
+ * open segment.  path receives the file's path. */
+rr_status rr_run_adopt_segment(rr_run *run, rr_resume_segment *seg, bool append, char *path,
+                               size_t len);
+
+/* Ends a run: the safe state (unless rr_run_safe_state already reached it:
+ * the host does before it closes Lua), then how it ended in the manifest,
+ * the timeline, and the failure on stderr.  Returns how it ended: a run
+ * that completed but whose final manifest or timeline cannot be written
+ * ends as RR_END_OUTPUT_ERROR. */
 rr_end rr_run_close(rr_run *run);
 
 /* Drives the instrument to its safe state (strain 0, oscillation off,
@@ -164,10 +198,13 @@ void rr_run_event(rr_run *run, const char *level, const char *fmt, ...)
 void rr_run_set_pause_policy(rr_run *run, int policy);
 
 /* The abort flag, set from signal handlers.  SIGINT aborts, or pauses when a
- * pause policy is set (then a second SIGINT aborts); SIGTERM aborts; SIGUSR1
- * pauses; SIGUSR2 resumes. */
+ * pause policy is set (then a second SIGINT aborts); SIGTERM, SIGHUP (the
+ * terminal closed; unless it was ignored when relaxrun started, as under
+ * nohup) and SIGQUIT abort; SIGUSR1 pauses; SIGUSR2 resumes; SIGPIPE is
+ * ignored. */
 void rr_abort_install_handlers(void);
 int rr_abort_requested(void); /* 0, or the signal number */
 void rr_abort_request(int sig);
+const char *rr_abort_signal_name(int sig); /* "SIGTERM", ...; static */
 
 #endif

@@ -3,12 +3,17 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "recover.h"
+#include "run.h"
 #include "status.h"
 #include "yamlconf.h"
 
@@ -108,6 +113,40 @@ int rr_status_main(int argc, char **argv)
     return RR_EXIT_OK;
 }
 
+static int signal_or_recover(char **argv, int pause);
+
+/* RUNDIR/.resume.lock, taken exclusively (flock) by `relaxrun resume` before
+ * it looks at the manifest and held for the life of the resumed run: the
+ * dead run's pid stays in the manifest until the resumed run first writes
+ * it, so two resumes at once would both find the run interrupted.  Returns
+ * the descriptor; -1 when another process holds it (*holder: its pid, or
+ * 0), -2 when it cannot be created (errno). */
+static int lock_for_resume(const char *dir, long *holder)
+{
+    char path[1200];
+    snprintf(path, sizeof path, "%s/.resume.lock", dir);
+    *holder = 0;
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0664);
+    if (fd < 0)
+        return -2;
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        char buf[32] = "";
+        ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+        if (n > 0) {
+            buf[n] = 0;
+            *holder = strtol(buf, NULL, 10);
+        }
+        close(fd);
+        return -1;
+    }
+    /* Never unlinked: a new file at the same path would be a second lock. */
+    char pid[32];
+    int len = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+    bool wrote = ftruncate(fd, 0) == 0 && pwrite(fd, pid, (size_t)len, 0) == len;
+    (void)wrote; /* the pid only says who holds the lock */
+    return fd;
+}
+
 int rr_signal_main(int argc, char **argv)
 {
     int pause = strcmp(argv[0], "pause") == 0;
@@ -115,6 +154,36 @@ int rr_signal_main(int argc, char **argv)
         fprintf(stderr, "usage: relaxrun %s RUNDIR\n", argv[0]);
         return RR_EXIT_USAGE;
     }
+    int lock = -1;
+    if (!pause) {
+        /* Before the lock names this process: a second resume may signal
+         * the holder (SIGUSR2), which must not kill it. */
+        rr_abort_install_handlers();
+        long holder = 0;
+        char probe[1200];
+        snprintf(probe, sizeof probe, "%s/manifest.yaml", argv[1]);
+        if (access(probe, F_OK) == 0 && (lock = lock_for_resume(argv[1], &holder)) == -1) {
+            /* A resumed run is going on: resuming it means ending its pause. */
+            if (holder > 0 && kill((pid_t)holder, SIGUSR2) == 0) {
+                printf("relaxrun: run %s is already going on (pid %ld, resumed): asked it to "
+                       "resume\n", argv[1], holder);
+                return RR_EXIT_OK;
+            }
+            fprintf(stderr, "relaxrun: %s: already being resumed by another process\n",
+                    argv[1]);
+            return RR_EXIT_USAGE;
+        }
+        /* -2 (a read-only run directory): the manifest check alone, as before. */
+    }
+    int code = signal_or_recover(argv, pause);
+    if (lock >= 0)
+        close(lock);
+    return code;
+}
+
+/* Past the lock: pause or resume the live process, or recover. */
+static int signal_or_recover(char **argv, int pause)
+{
     char path[1200], err[512];
     snprintf(path, sizeof path, "%s/manifest.yaml", argv[1]);
     rr_yaml *y = NULL;
