@@ -67,9 +67,10 @@ int rr_analyze_main(int argc, char **argv)
 
     char err[1024];
     rr_recorder *rec = NULL;
-    if (rr_recorder_open(outdir, "analyze", &rec, err, sizeof err) != RR_OK) {
+    rr_status open_st = rr_recorder_open(outdir, "analyze", &rec, err, sizeof err);
+    if (open_st != RR_OK) {
         fprintf(stderr, "relaxrun: %s\n", err);
-        return RR_EXIT_INTERNAL;
+        return rr_recorder_open_exit_code(open_st);
     }
     rr_recorder_set_protocol(rec, script, "");
     rr_recorder_set_command_line(rec, argc, argv);

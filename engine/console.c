@@ -235,9 +235,10 @@ int rr_console_main(int argc, char **argv)
     }
     char err[1024];
     rr_recorder *rec = NULL;
-    if (rr_recorder_open(outdir, "console", &rec, err, sizeof err) != RR_OK) {
+    rr_status open_st = rr_recorder_open(outdir, "console", &rec, err, sizeof err);
+    if (open_st != RR_OK) {
         fprintf(stderr, "relaxrun: %s\n", err);
-        return RR_EXIT_INTERNAL;
+        return rr_recorder_open_exit_code(open_st);
     }
     char transcript[1200];
     snprintf(transcript, sizeof transcript, "%s/transcript.log", rr_recorder_dir(rec));

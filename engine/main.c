@@ -81,9 +81,9 @@ static const char usage_text[] =
     "\n"
     "exit status:\n"
     "  0  done\n"
-    "  1  internal error\n"
+    "  1  internal or output error (disk full)\n"
     "  2  usage: bad option, unknown parameter, value that is not a number,\n"
-    "     missing protocol file\n"
+    "     missing protocol file, an -o directory that already holds a run\n"
     "  3  protocol error: Lua syntax or runtime error, a limit the protocol asked\n"
     "     to break\n"
     "  4  instrument failure: fault, lost link, missing or busy port\n"
@@ -333,9 +333,10 @@ static int execute(const job *j, int argc, char **argv)
     if (j->dry_run && strlen(name) < sizeof name - 8)
         strcat(name, "-dryrun");
     rr_recorder *rec = NULL;
-    if (rr_recorder_open(j->outdir, name, &rec, err, sizeof err) != RR_OK) {
+    rr_status open_st = rr_recorder_open(j->outdir, name, &rec, err, sizeof err);
+    if (open_st != RR_OK) {
         fprintf(stderr, "relaxrun: %s\n", err);
-        return RR_EXIT_INTERNAL;
+        return rr_recorder_open_exit_code(open_st);
     }
 
     char transcript[1200];

@@ -251,6 +251,11 @@ static void file_safe(const char *in, char *out, size_t len)
     out[j] = 0;
 }
 
+int rr_recorder_open_exit_code(rr_status st)
+{
+    return st == RR_ERR_ARG ? RR_EXIT_USAGE : RR_EXIT_INTERNAL;
+}
+
 rr_status rr_recorder_open(const char *dir, const char *protocol_name,
                            rr_recorder **out, char *err, size_t errlen)
 {

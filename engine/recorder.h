@@ -59,6 +59,9 @@ typedef struct rr_recorder rr_recorder;
  * Writes an initial manifest (status: running). */
 rr_status rr_recorder_open(const char *dir, const char *protocol_name,
                            rr_recorder **out, char *err, size_t errlen);
+/* The exit status (enum rr_exit) for a failed rr_recorder_open: usage for
+ * a directory that is not the run's to take, internal otherwise. */
+int rr_recorder_open_exit_code(rr_status st);
 /* Reopens an interrupted run's directory to go on with it (resume): the
  * manifest is rebuilt as the run is replayed; started keeps the original
  * start. */

@@ -100,20 +100,20 @@ rr -q -o first p/one.lua
 expect_rc 0 "a first run"
 before=$(cd first && find . -type f -exec sha256sum {} + | sort)
 rr -q -o first p/one.lua
-[ "$rc" != 0 ] && ok "-o at an earlier run: refused (exit $rc)" || bad "-o at an earlier run: exit 0"
+expect_rc 2 "-o at an earlier run: refused as a usage error"
 expect_grep "first: already holds a run \(manifest.yaml\)" "$TMP/err" "-o at an earlier run: why"
 after=$(cd first && find . -type f -exec sha256sum {} + | sort)
 [ "$before" = "$after" ] && ok "the earlier run is untouched" || bad "the earlier run changed"
 rr -q -o first/ p/one.lua
-[ "$rc" != 0 ] && ok "-o first/ (a trailing slash): refused too" || bad "-o first/: exit 0"
+expect_rc 2 "-o first/ (a trailing slash): refused too"
 mkdir notes && echo "lab notes" > notes/today.txt
 rr -q -o notes p/one.lua
-[ "$rc" != 0 ] && ok "-o at a folder with files: refused (exit $rc)" || bad "-o at a folder with files: exit 0"
+expect_rc 2 "-o at a folder with files: refused"
 expect_grep "notes: is not empty" "$TMP/err" "-o at a folder with files: why"
 expect_true "its files are untouched" test "$(ls notes)" = today.txt
 echo "not a folder" > plain
 rr -q -o plain p/one.lua
-[ "$rc" != 0 ] && ok "-o at a file: refused (exit $rc)" || bad "-o at a file: exit 0"
+expect_rc 2 "-o at a file: refused"
 mkdir empty
 rr -q -o empty/ p/one.lua
 expect_rc 0 "-o at an empty folder"
