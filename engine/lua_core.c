@@ -38,25 +38,12 @@ static rr_status check_overrides(rr_run *run)
     return RR_OK;
 }
 
-/* A journal line that did not reach the disk (disk full) ends the run as an
- * output error: the journal could no longer resume it after a crash.  The
- * journal keeps the first failure, so it is seen here even when the line
- * was the end of the action before. */
-static rr_status check_journal(rr_run *run)
-{
-    if (!run->journal.error)
-        return RR_OK;
-    return rr_run_fail(run, RR_END_OUTPUT_ERROR, "cannot write %s/journal.log: %s (disk full?)",
-                       rr_recorder_dir(run->rec), strerror(run->journal.error));
-}
-
-/* Every instrument call first checks the parameters, the journal and the
- * run state. */
+/* Every instrument call first checks the parameters and the run state (a
+ * journal line lost on a full disk has already ended it, in run.c). */
 static rr_run *instrument_run(lua_State *L)
 {
     rr_run *run = rr_host_run_of(L);
-    if (check_overrides(run) != RR_OK || check_journal(run) != RR_OK ||
-        rr_run_check(run) != RR_OK)
+    if (check_overrides(run) != RR_OK || rr_run_check(run) != RR_OK)
         fail(L, run);
     return run;
 }
@@ -264,10 +251,6 @@ static int core_result(lua_State *L)
     }
     if (st != RR_OK)
         return rr_host_error(L, "cannot write the result '%s' to %s", name, rr_recorder_dir(run->rec));
-    /* Results come last in most protocols: after the last action, whose
-     * journal line may be the one lost.  The run ends as an output error;
-     * the result itself is on disk. */
-    check_journal(run);
     return 0;
 }
 
@@ -322,7 +305,6 @@ static int core_table(lua_State *L)
     }
     if (rr_recorder_table(run->rec, name, ncols, cols, nrows, v) != RR_OK)
         return rr_host_error(L, "cannot write table '%s' to %s", name, rr_recorder_dir(run->rec));
-    check_journal(run);
     return 0;
 }
 
@@ -429,7 +411,6 @@ static int core_plot(lua_State *L)
     spec_add(L, b, "}");
     if (rr_recorder_plot(run->rec, b->text) != RR_OK)
         return rr_host_error(L, "cannot record the plot in %s", rr_recorder_dir(run->rec));
-    check_journal(run);
     return 0;
 }
 

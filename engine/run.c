@@ -574,6 +574,18 @@ enum { ACT_LIVE, ACT_SKIP, ACT_CONTINUE, ACT_ERROR };
  * journal says whether the action ended before the crash (skip it), was
  * under way (continue it), or lies beyond (live).  *a: the journal's record
  * when there is one. */
+/* One journal line; a line that did not reach the disk ends the run as an
+ * output error at once (a journal with a line missing could not resume the
+ * run), whether or not the caller stops. */
+static rr_status journal_line(rr_run *run, const char *what, unsigned long n,
+                              const char *kind, double t, const char *fields)
+{
+    if (rr_journal_write(&run->journal, what, n, kind, t, fields) == RR_OK)
+        return RR_OK;
+    return rr_run_fail(run, RR_END_OUTPUT_ERROR, "cannot write %s/journal.log: %s (disk full?)",
+                       rr_recorder_dir(run->rec), strerror(run->journal.error));
+}
+
 static int action_begin(rr_run *run, const char *kind, const char *fields,
                         unsigned long *n, const rr_action **a)
 {
@@ -593,7 +605,8 @@ static int action_begin(rr_run *run, const char *kind, const char *fields,
     }
     double t = 0;
     RR_CALL(run->in, now, &t);
-    rr_journal_write(&run->journal, "begin", *n, kind, t, fields);
+    if (journal_line(run, "begin", *n, kind, t, fields) != RR_OK)
+        return ACT_ERROR;
     return ACT_LIVE;
 }
 
@@ -601,7 +614,7 @@ static void action_end(rr_run *run, unsigned long n, const char *kind, const cha
 {
     double t = 0;
     RR_CALL(run->in, now, &t);
-    rr_journal_write(&run->journal, "end", n, kind, t, fields);
+    journal_line(run, "end", n, kind, t, fields); /* a failure is the run's ending */
 }
 
 rr_status rr_run_wait_stable(rr_run *run, double timeout_s, double *waited_s)
@@ -939,7 +952,8 @@ static rr_status record_once(rr_run *run, unsigned long n, double strain, double
         return st;
     char fields[64];
     snprintf(fields, sizeof fields, "t0=%.6f", t0);
-    rr_journal_write(&run->journal, "step", n, "record", t0, fields);
+    if ((st = journal_line(run, "step", n, "record", t0, fields)) != RR_OK)
+        return st;
     RR_CALL(run->in, read_temp, &T);
     if (rr_series_new(t0, label, out) != RR_OK)
         return rr_run_fail(run, RR_END_INTERNAL_ERROR, "out of memory");
