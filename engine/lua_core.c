@@ -204,7 +204,7 @@ static int core_status(lua_State *L)
 {
     rr_run *run = instrument_run(L);
     unsigned bits = 0;
-    TRY(L, run, rr_run_instrument(run, RR_CALL(run->in, get_status, &bits), "reading the status"));
+    TRY(L, run, rr_run_status(run, &bits));
     lua_pushinteger(L, (lua_Integer)bits);
     return 1;
 }

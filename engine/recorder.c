@@ -41,6 +41,7 @@ typedef struct segment {
     size_t samples;
     bool open, interrupted;
     bool cut_short; /* still open when the run ended otherwise than complete */
+    bool data_lost; /* the instrument lost samples while it was recorded */
     char paused[512]; /* YAML flow list of [from_s, to_s] pairs */
 } segment;
 
@@ -69,6 +70,8 @@ struct rr_recorder {
     size_t ntables;
     char **plots; /* YAML flow mappings */
     size_t nplots;
+    char **losses; /* what the instrument said of samples it lost */
+    size_t nlosses;
 
     FILE *events;
     FILE *csv; /* current segment */
@@ -667,6 +670,20 @@ rr_status rr_recorder_segment_paused(rr_recorder *r, double t0_s, double t1_s,
     return rr_recorder_write_manifest(r);
 }
 
+rr_status rr_recorder_data_lost(rr_recorder *r, const char *what)
+{
+    if (r->csv)
+        r->segments[r->nsegments - 1].data_lost = true;
+    char **l = realloc(r->losses, (r->nlosses + 1) * sizeof *l);
+    if (!l)
+        return RR_ERR_NOMEM;
+    r->losses = l;
+    if (!(l[r->nlosses] = dupstr(what)))
+        return RR_ERR_NOMEM;
+    r->nlosses++;
+    return rr_recorder_write_manifest(r);
+}
+
 rr_status rr_recorder_set_paused(rr_recorder *r, bool paused)
 {
     r->paused = paused;
@@ -994,6 +1011,15 @@ static void write_manifest_body(rr_recorder *r, FILE *f)
         if (s->paused[0])
             fprintf(f, "    paused_s: [%s]\n    interrupted_by_pause: %s\n", s->paused,
                     s->interrupted ? "true" : "false");
+        if (s->data_lost)
+            fputs("    data_lost: true\n", f);
+    }
+    if (r->nlosses)
+        fputs("data_lost:\n", f);
+    for (size_t i = 0; i < r->nlosses; i++) {
+        fputs("  - ", f);
+        rr_yaml_write_str(f, r->losses[i]);
+        fputc('\n', f);
     }
     fputs(r->nresults ? "results:\n" : "results: []\n", f);
     for (size_t i = 0; i < r->nresults; i++) {
@@ -1084,6 +1110,9 @@ void rr_recorder_free(rr_recorder *r)
     }
     for (size_t i = 0; i < r->ncopies; i++)
         free(r->copies[i]);
+    for (size_t i = 0; i < r->nlosses; i++)
+        free(r->losses[i]);
+    free(r->losses);
     for (size_t i = 0; i < r->ntables; i++) {
         free(r->tables[i].name);
         free(r->tables[i].file);

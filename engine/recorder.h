@@ -116,6 +116,10 @@ rr_status rr_recorder_segment_paused(rr_recorder *r, double t0_s, double t1_s,
                                      bool interrupted);
 /* The manifest's "paused: true" while a run is paused. */
 rr_status rr_recorder_set_paused(rr_recorder *r, bool paused);
+/* The instrument lost samples (an overflow, a lost answer): what says how
+ * many and when.  The manifest lists it under data_lost, and the segment
+ * being recorded reads data_lost: true. */
+rr_status rr_recorder_data_lost(rr_recorder *r, const char *what);
 size_t rr_recorder_total_samples(const rr_recorder *r);
 size_t rr_recorder_segment_count(const rr_recorder *r);
 

@@ -345,15 +345,35 @@ static rr_status drain(rr_run *run)
     }
 }
 
+rr_status rr_run_status(rr_run *run, unsigned *bits)
+{
+    *bits = 0;
+    rr_status st = RR_CALL(run->in, get_status, bits);
+    if (st != RR_OK)
+        return rr_run_instrument(run, st, "reading the status");
+    if (*bits & RR_STAT_OVERFLOW) {
+        /* The driver tells the count and the times in its last message. */
+        const char *d = run->in->ops->last_error ? run->in->ops->last_error(run->in->ctx) : "";
+        char msg[700];
+        snprintf(msg, sizeof msg, "samples lost: %s",
+                 d && *d ? d : "the instrument's sample buffer overflowed");
+        rr_run_event(run, "WARN", "%s", msg);
+        if (run->verbosity == 0) /* rr_run_event prints it itself when verbose */
+            fprintf(stderr, "relaxrun: warning: %s\n", msg);
+        if (rr_recorder_data_lost(run->rec, msg) != RR_OK)
+            return rr_run_fail(run, RR_END_OUTPUT_ERROR, "cannot write the manifest in %s",
+                               rr_recorder_dir(run->rec));
+    }
+    return RR_OK;
+}
+
 /* Status bits: a fault ends the run with the device's own message. */
 static rr_status check_faults(rr_run *run)
 {
     unsigned bits = 0;
-    rr_status st = RR_CALL(run->in, get_status, &bits);
+    rr_status st = rr_run_status(run, &bits);
     if (st != RR_OK)
-        return rr_run_instrument(run, st, "reading the status");
-    if (bits & RR_STAT_OVERFLOW)
-        rr_run_event(run, "WARN", "instrument sample buffer overflowed: samples lost");
+        return st;
     if (!(bits & RR_STAT_FAULTS))
         return RR_OK;
     int code = 0;
@@ -645,9 +665,8 @@ static rr_status wait_stable(rr_run *run, double timeout_s, double *waited_s)
     now = t0;
     for (;;) {
         unsigned bits = 0;
-        st = RR_CALL(run->in, get_status, &bits);
-        if (st != RR_OK)
-            return rr_run_instrument(run, st, "reading the status");
+        if ((st = rr_run_status(run, &bits)) != RR_OK)
+            return st;
         if (bits & RR_STAT_TEMP_STABLE)
             break;
         if (now - t0 >= timeout_s) {

@@ -146,6 +146,10 @@ rr_status rr_run_fail(rr_run *run, rr_end why, const char *fmt, ...)
 rr_status rr_run_check(rr_run *run);
 /* Turns a driver status into a failure with the driver's message. */
 rr_status rr_run_instrument(rr_run *run, rr_status st, const char *what);
+/* The instrument's status word.  Every read of it goes through here: bit 7
+ * (samples lost: an overflow, a lost answer) is told once, to whoever
+ * reads it, and is recorded (events, stderr, the manifest's data_lost). */
+rr_status rr_run_status(rr_run *run, unsigned *bits);
 
 /* Instrument time now. */
 rr_status rr_run_now(rr_run *run, double *t_s);

@@ -162,6 +162,14 @@ static void section_header(FILE *f, const rr_report_run *run)
         html_text(f, message);
         fputs("</p>\n", f);
     }
+    /* Samples the instrument lost (an overflow, a lost answer): the data
+     * has a hole, said once per loss. */
+    yaml_node_t *lost = rr_yaml_get(run->y, root, "data_lost"), *it;
+    for (size_t i = 0; (it = rr_yaml_item(run->y, lost, i)); i++) {
+        fputs("<p class=\"note fail\"><b>Data lost:</b> ", f);
+        html_text(f, rr_yaml_str(it));
+        fputs("</p>\n", f);
+    }
     if (status && strcmp(status, "running") == 0)
         fputs("<p class=\"note\">The manifest says the run is still going (or its "
               "process died without ending it): this report shows the data so far.</p>\n",

@@ -52,8 +52,14 @@ garbage_data)
   check "garbled samples: the run goes on (exit 0)" test "$rc" = 0
   check "garbled samples: not asked again, counted (transcript)" \
     has '! note [0-9]+ samples? lost: the answer to .ACQ:DATA\? 200. was garbled' run/transcript.log
-  check "garbled samples: the run's events record the loss" \
-    has 'WARN .*samples lost' run/events.log
+  check "garbled samples: the run's events record the loss, with its count" \
+    has 'WARN +samples lost: [0-9]+ samples? lost: the answer to .ACQ:DATA\? 200. was garbled' run/events.log
+  check "garbled samples: the manifest lists the loss" \
+    has '^data_lost:$' run/manifest.yaml
+  check "garbled samples: the segment recorded then reads data_lost" \
+    has '^    data_lost: true$' run/manifest.yaml
+  "$RELAXRUN" report run >/dev/null 2>&1
+  check "garbled samples: the report says so" has '<b>Data lost:</b> samples lost: [0-9]+ sample' run/report.html
   check "garbled samples: every stage recorded" test "$(ls run/segments | wc -l)" = 5 ;;
 *)
   want=4; [ "$kind" = sigint ] && want=5
