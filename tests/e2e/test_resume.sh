@@ -7,7 +7,11 @@
 . "$(dirname "$0")/lib.sh"
 if [ "${RELAXRUN_VALGRIND:-0}" = 1 ]; then echo "(under valgrind: skipped, timing-bound)"; exit 77; fi
 
-"$RELAXRUN" emulate --tcp 127.0.0.1:0 --speed 20 >emu.out 2>emu.err &
+# The emulator's clock runs SPEED times the wall clock; waits are given in
+# device seconds (dsleep).
+SPEED=50
+dsleep() { sleep "$(awk -v s="$1" -v k=$SPEED 'BEGIN { print s / k }')"; }
+"$RELAXRUN" emulate --tcp 127.0.0.1:0 --speed $SPEED >emu.out 2>emu.err &
 emu=$!
 trap 'kill $emu 2>/dev/null; rm -rf "$TMP"' EXIT
 for _ in $(seq 100); do [ -s emu.out ] && break; sleep 0.05; done
@@ -26,12 +30,12 @@ LUA
 wait_event() { for _ in $(seq 600); do grep -qE -- "$2" "$1/events.log" 2>/dev/null && return 0; sleep 0.05; done; return 1; }
 now() { date +%s.%N; }
 
-# 1. Killed mid-hold (device time runs 20x the wall clock).
+# 1. Killed mid-hold.
 "$RELAXRUN" -q -I "$addr" -o hold p/crash.lua hold=400 >/dev/null 2>&1 &
 pid=$!
-wait_event hold "INFO hold 400 s" && sleep 5
+wait_event hold "INFO hold 400 s" && dsleep 100
 kill -9 $pid; wait $pid 2>/dev/null
-sleep 2
+dsleep 40
 rr status hold
 expect_grep "^status: interrupted" "$TMP/out" "killed mid-hold: interrupted"
 rr resume hold
@@ -48,9 +52,9 @@ expect_grep "^samples,5996," hold/results.csv "the recording after the resume is
 # 2. Killed mid-recording: the recording goes on in the same file.
 "$RELAXRUN" -q -I "$addr" -o rec p/crash.lua hold=10 >/dev/null 2>&1 &
 pid=$!
-wait_event rec "recording 'relax'" && sleep 8
+wait_event rec "recording 'relax'" && dsleep 160
 t_kill=$(now); kill -9 $pid; wait $pid 2>/dev/null
-sleep 3
+dsleep 60
 t_resume=$(now)
 rr resume rec
 expect_rc 0 "resumed after a crash mid-recording"
@@ -58,7 +62,7 @@ csv=rec/segments/001-relax.csv
 dups=$(awk -F, 'NR > 2 && $2 <= p { d++ } NR > 1 { p = $2 } END { print d + 0 }' $csv)
 [ "$dups" = 0 ] && ok "no duplicate sample" || bad "$dups duplicate samples"
 gap=$(awk -F, 'NR > 2 { g = $2 - p; if (g > m) m = g } NR > 1 { p = $2 } END { printf "%.1f", m }' $csv)
-down=$(awk -v a="$t_kill" -v b="$t_resume" 'BEGIN { printf "%.1f", 20 * (b - a) + 2 }')
+down=$(awk -v a="$t_kill" -v b="$t_resume" -v k=$SPEED 'BEGIN { printf "%.1f", k * (b - a) + 2 }')
 echo "     largest gap $gap s; downtime ~$down instrument s"
 awk -v g="$gap" -v d="$down" 'BEGIN { exit !(g <= d) }' && ok "no gap beyond the downtime" || bad "gap $gap s > downtime $down s"
 last=$(tail -1 $csv | cut -d, -f2)
@@ -71,10 +75,10 @@ n=$(ls rec/segments | wc -l)
 for policy in hold unload; do
   "$RELAXRUN" -q -I "$addr" --pause $policy -o emu-$policy p/crash.lua hold=10 >/dev/null 2>&1 &
   pid=$!
-  wait_event emu-$policy "recording 'relax'" && sleep 2
+  wait_event emu-$policy "recording 'relax'" && dsleep 40
   kill -INT $pid
   wait_event emu-$policy "PAUSE paused" && ok "emulator, --pause $policy: Ctrl-C pauses" || bad "no pause ($policy)"
-  sleep 2
+  dsleep 40
   rr resume emu-$policy
   wait $pid; rc=$?
   expect_rc 0 "emulator, --pause $policy: the run completes after the pause"
