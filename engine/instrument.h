@@ -147,6 +147,11 @@ typedef struct rr_open_options {
     const char *presets_dir;     /* where sim:NAME finds NAME.yaml (borrowed) */
     const char *transcript_path; /* hardware: write every exchange here, or NULL */
     double timeout_s;            /* hardware: answer timeout, 0 = protocol's 2 s */
+    /* Hardware: polled (every 0.1 s) while the connection is opened; when
+     * it returns non-zero (a SIGINT), opening gives up with
+     * RR_ERR_ABORTED instead of waiting out a silent device.  May be
+     * NULL.  Not used once the instrument is open. */
+    int (*interrupted)(void);
 } rr_open_options;
 
 /* Opens an instrument from a spec: "sim", "sim:PRESET", "sim:FILE.yaml",

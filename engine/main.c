@@ -342,7 +342,8 @@ static int execute(const job *j, int argc, char **argv)
     char transcript[1200];
     snprintf(transcript, sizeof transcript, "%s/transcript.log", rr_recorder_dir(rec));
     rr_open_options oo = {.seed = o->seed, .noise = o->noise != 0,
-                          .presets_dir = j->paths->presets_dir};
+                          .presets_dir = j->paths->presets_dir,
+                          .interrupted = rr_abort_requested};
     if (j->conf) {
         oo.timeout_s = j->conf->timeout_s;
         oo.transcript_path = j->conf->transcript ? transcript : NULL;

@@ -276,7 +276,8 @@ int rr_recover(const char *dir, int verbosity)
     snprintf(transcript, sizeof transcript, "%s/transcript.log", dir);
     rr_open_options oo = {.seed = (unsigned long)seed, .noise = set.noise,
                           .presets_dir = paths.presets_dir,
-                          .transcript_path = strncmp(spec, "sim", 3) ? transcript : NULL};
+                          .transcript_path = strncmp(spec, "sim", 3) ? transcript : NULL,
+                          .interrupted = rr_abort_requested};
     if (rr_instrument_open(spec, &oo, &in, err, sizeof err) != RR_OK) {
         int sig = rr_abort_requested();
         if (sig) { /* the signal cut the connection short */

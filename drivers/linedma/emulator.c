@@ -527,8 +527,9 @@ rr_emu_action rr_emu_handle(rr_emu *e, const char *line, size_t len, const char 
         fprintf(e->log, "%.3f %.*s\n", now, (int)(len > 300 ? 300 : len), line);
         fflush(e->log);
     }
-    /* Line faults due now. */
-    const char *h = pr == RR_LP_CMD_VALID ? rr_lp_header(c.id) : NULL;
+    /* Line faults due now: by header, wherever the header is one of the
+     * protocol's (its parameters may still be refused). */
+    const char *h = pr != -100 && pr != -113 ? rr_lp_header(c.id) : NULL;
     if (is_due(e, F_SILENCE, now, h))
         e->silent = true;
     if (is_due(e, F_DISCONNECT, now, h))

@@ -73,6 +73,7 @@ typedef struct dev {
 
     double timeout_s, rst_timeout_s;
     double answer_window_s;    /* the device's answer time plus the line's */
+    int (*interrupted)(void);  /* while opening: give up when it says so */
     bool link_dead, timed_out; /* timed_out: the last exchange got no answer */
     char link_reason[300];     /* why the link failed (live or replayed) */
     char err[600];
@@ -245,8 +246,18 @@ static rr_status io_recv(dev *d, double timeout_s)
             return RR_ERR_TIMEOUT;
         }
         size_t got;
+        /* While opening, in slices: a Ctrl-C must not wait out a silent
+         * device (an answer timeout, a retry, the drain: seconds). */
+        double slice = d->interrupted ? fmin(left, 0.1) : left;
         rr_status st = rr_link_read(d->link, d->rx + d->rx_len, d->rx_cap - d->rx_len,
-                                    left, &got);
+                                    slice, &got);
+        if (st == RR_ERR_TIMEOUT && slice < left) {
+            if (d->interrupted()) {
+                seterr(d, "interrupted while waiting for the device");
+                return RR_ERR_ABORTED;
+            }
+            continue;
+        }
         if (st == RR_OK) {
             /* The timeout is for silence: a long answer (1000 samples is
              * ~45 kB, 4 s at 115200 baud) may take longer as a whole. */
@@ -704,17 +715,21 @@ static rr_status dma_identify(void *ctx, char *buf, size_t len)
     return st;
 }
 
-/* Starts the line afresh, on connect and after reconnecting.  The empty
- * line is never answered and ends whatever partial line the device holds;
- * but stray bytes before it make a line of their own, which gets an ERR
- * within the device's answer time, and stale output may still be coming:
+/* The line that starts a connection: it ends whatever partial line the
+ * device holds, and no command contains '#', so the two make a line that
+ * is refused (an ERR), never run: an empty line would have completed a
+ * stray "STRN:SET 0.01" into a strain step. */
+#define RESYNC_LINE "#"
+
+/* Starts the line afresh, on connect and after reconnecting: RESYNC_LINE,
+ * whose ERR comes within the device's answer time, as may stale output:
  * both are drained for that long.  Then *IDN?: every line gets exactly one
- * answer, so an ERR that still comes first may be the stray line's (later
+ * answer, so an ERR that still comes first may be the resync line's (later
  * than the protocol allows): if another line follows at once, that is the
  * answer to *IDN?. */
 static rr_status resync(dev *d, char *idn, size_t len)
 {
-    rr_status st = io_send(d, "");
+    rr_status st = io_send(d, RESYNC_LINE);
     if (st != RR_OK)
         return st;
     drain(d, d->answer_window_s);
@@ -776,11 +791,12 @@ static rr_status dma_reset(void *ctx)
         return RR_ERR_PARSE;
     bool reconnected = false;
     if (d->link_dead && d->rec) {
-        /* Replay: reconnected iff the live run was (its empty line follows). */
+        /* Replay: reconnected iff the live run was (its resync line follows). */
         size_t i = d->irec;
         while (i < d->nrec && d->rec[i].dir == '!' && strncmp(d->rec[i].payload, "note", 4) == 0)
             i++;
-        if (i < d->nrec && d->rec[i].dir == '>' && d->rec[i].len == 0) {
+        if (i < d->nrec && d->rec[i].dir == '>' && d->rec[i].len == strlen(RESYNC_LINE) &&
+            memcmp(d->rec[i].payload, RESYNC_LINE, d->rec[i].len) == 0) {
             d->irec = i;
             d->link_dead = false;
             reconnected = true;
@@ -1233,7 +1249,10 @@ rr_status rr_linedma_open(const char *connection, const rr_open_options *opt,
         goto fail_quiet;
     /* A fresh line, and a device that answers (see resync). */
     char idn[160];
-    if ((st = resync(d, idn, sizeof idn)) != RR_OK)
+    d->interrupted = opt ? opt->interrupted : NULL;
+    st = resync(d, idn, sizeof idn);
+    d->interrupted = NULL;
+    if (st != RR_OK)
         goto fail;
     d->err[0] = '\0';
     return wrap(d, &linedma_ops, connection, false, out);

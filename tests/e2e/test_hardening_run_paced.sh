@@ -204,11 +204,16 @@ if command -v python3 >/dev/null; then
     wait_rc 60
     expect_rc 5 "SIG$sig while resume connects"
     expect_grep "aborted by SIG$sig while connecting" "$TMP/err" "resume, SIG$sig while connecting: message"
+    # at once, not after the silent device's answer timeout and retry
+    expect_grep "interrupted while waiting for the device" "$TMP/err" \
+      "resume, SIG$sig while connecting: the wait for the device is cut short"
   done
   bg -q -I tcp:127.0.0.1:$port -o connrun p/hold.lua
   sleep 1; kill -TERM $pid; wait_rc 60
   expect_rc 5 "SIGTERM while a run connects"
   expect_grep '^status: "aborted"' connrun/manifest.yaml "SIGTERM while connecting: manifest aborted"
+  expect_grep "interrupted while waiting for the device" connrun/manifest.yaml \
+    "SIGTERM while connecting: the wait for the device is cut short"
 else
   echo "     (no python3: the silent-device cases skipped)"
 fi

@@ -136,7 +136,7 @@ TEST(garbage)
 {
     emuthread t;
     /* the second on the step itself: set_strain reads SYST:TIME? first */
-    const char *f[] = {"garbage", "garbage/STRN:SET@2", NULL};
+    const char *f[] = {"garbage/*IDN?", "garbage/STRN:SET@2", NULL};
     CHECK(start(&t, 5, f) == 0);
     rr_instrument *in = open_dma(&t, NULL); /* *IDN? got garbage, retried */
     CHECK(in != NULL);
@@ -513,7 +513,7 @@ TEST(long_identity)
     CHECK(fp != NULL);
     if (!fp)
         return;
-    fprintf(fp, "# relaxrun transcript 1\n0.0 >\n0.1 ! timeout\n0.2 > *IDN?\n0.3 < %s\n", id);
+    fprintf(fp, "# relaxrun transcript 1\n0.0 > #\n0.05 < ERR -113,\"Undefined header\"\n0.1 ! timeout\n0.2 > *IDN?\n0.3 < %s\n", id);
     fclose(fp);
     rr_instrument *rp = NULL;
     char err[600];
@@ -533,7 +533,7 @@ TEST(status_word_checked)
         CHECK(fp != NULL);
         if (!fp)
             return;
-        fprintf(fp, "# relaxrun transcript 1\n0.0 >\n0.1 ! timeout\n0.2 > *IDN?\n"
+        fprintf(fp, "# relaxrun transcript 1\n0.0 > #\n0.05 < ERR -113,\"Undefined header\"\n0.1 ! timeout\n0.2 > *IDN?\n"
                     "0.3 < ACME,DMA-850S,SN0042,1.3.0\n0.4 > SYST:TIME?\n0.5 < 12.000000\n"
                     "0.6 > STAT?\n0.7 < %s\n", bad[i]);
         fclose(fp);

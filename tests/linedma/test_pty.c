@@ -45,14 +45,15 @@ static int start(emuthread *t, double speed, const char *const *faults)
     return start_opts(t, &o, faults);
 }
 
-/* Leaves "TEMP:SET 3" without its line end in the device's input, as a
- * program that died half-way through "TEMP:SET 315" would, after a
+/* Leaves "STRN:SET 0.01" without its line end in the device's input, as a
+ * program that died half-way through "STRN:SET 0.012" would, after a
  * "*IDN?" whose answer nobody reads: once the emulator has logged the
- * *IDN?, it has read both.  The empty line relaxrun sends on connect ends
- * the stray line, which the device refuses (-222, 3 K): one ERR answer. */
+ * *IDN?, it has read both.  The line "#" relaxrun sends on connect ends the
+ * stray line, which the device then refuses ("STRN:SET 0.01#": -102) where
+ * an empty line would have made it a strain step: one ERR answer. */
 static void stray_bytes(const emuthread *t)
 {
-    const char *bytes = "*IDN?\nTEMP:SET 3";
+    const char *bytes = "*IDN?\nSTRN:SET 0.01";
     int before = emuthread_count(t, "*IDN?");
     int fd = open(link_path, O_WRONLY | O_NOCTTY | O_NONBLOCK);
     CHECK(fd >= 0);
@@ -143,16 +144,16 @@ TEST(disconnect_over_pty)
     emuthread_stop(&t);
 }
 
-/* Stray bytes at connect (and a stale answer): the empty line ends them,
+/* Stray bytes at connect (and a stale answer): the resync line ends them,
  * and the line they make gets an ERR (within the protocol's 200 ms here,
  * later than that in the second case): it is not taken for the answer to
- * *IDN?. */
+ * *IDN?, and the stray step is never made. */
 TEST(stray_bytes_at_connect)
 {
     const double late[] = {0.15, 0.6};
     for (int i = 0; i < 2; i++) {
         emuthread t;
-        const char *f[] = {"late/TEMP:SET", NULL}; /* the stray line's answer */
+        const char *f[] = {"late/STRN:SET", NULL}; /* the stray line's answer */
         rr_emu_options o = {.speed = 5, .late_s = late[i]};
         CHECK(start_opts(&t, &o, f) == 0);
         stray_bytes(&t);
@@ -162,9 +163,12 @@ TEST(stray_bytes_at_connect)
             char idn[160];
             CHECK(RR_CALL(in, identify, idn, sizeof idn) == RR_OK &&
                   strcmp(idn, "FAKE,DMA-0,SN1,0.1") == 0);
+            double e = -1;
+            CHECK(RR_CALL(in, read_strain, &e) == RR_OK && e == 0); /* no stray step */
             CHECK(RR_CALL0(in, reset) == RR_OK);
         }
-        CHECK(emuthread_count(&t, "TEMP:SET 3") == 1);
+        CHECK(emuthread_count(&t, "STRN:SET 0.01#") == 1);
+        CHECK(emuthread_count(&t, "STRN:SET 0.01") == 0);
         rr_instrument_close(in);
         emuthread_stop(&t);
     }
@@ -175,7 +179,7 @@ TEST(stray_bytes_at_connect)
 TEST(stray_bytes_at_reconnect)
 {
     emuthread t;
-    const char *f[] = {"disconnect@2", "late/TEMP:SET", NULL};
+    const char *f[] = {"disconnect@2", "late/STRN:SET", NULL};
     rr_emu_options o = {.speed = 5, .late_s = 0.6};
     CHECK(start_opts(&t, &o, f) == 0);
     rr_instrument *in = open_dma();
@@ -196,7 +200,8 @@ TEST(stray_bytes_at_reconnect)
     CHECK(RR_CALL0(in, reset) == RR_OK);
     printf("     %s\n", in->ops->last_error(in->ctx));
     CHECK(strcmp(emuthread_last(&t), "*RST") == 0);
-    CHECK(emuthread_count(&t, "TEMP:SET 3") == 1);
+    CHECK(emuthread_count(&t, "STRN:SET 0.01#") == 1);
+    CHECK(emuthread_count(&t, "STRN:SET 0.01") == 0);
     rr_instrument_close(in);
     emuthread_stop(&t);
 }
