@@ -33,6 +33,10 @@ rr_status rr_report_csv_read_only(const char *path, const char *const *only,
                                   size_t nonly, rr_report_csv **out, char *err,
                                   size_t errlen);
 void rr_report_csv_free(rr_report_csv *c); /* NULL-safe */
+/* The number in s .. end (end points into the same writable string, at a
+ * ',' or its NUL, and is restored): exactly strtod's value, by a fast path
+ * for plain decimals; NaN when the field is empty or not all a number. */
+double rr_report_parse_number(char *s, char *end);
 /* Index of the column called name, or -1. */
 int rr_report_csv_col(const rr_report_csv *c, const char *name);
 static inline double rr_report_csv_at(const rr_report_csv *c, size_t row,

@@ -7,25 +7,46 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Returns the number of comma-separated fields of line; with fields, also
- * splits it in place (when the count is at most maxf). */
-static size_t split_commas(char *line, char **fields, size_t maxf)
+double rr_report_parse_number(char *s, char *end)
 {
-    size_t n = 1;
-    for (const char *c = line; *c; c++)
-        n += *c == ',';
-    if (!fields || n > maxf)
-        return n;
-    char *p = line;
-    for (size_t i = 0; i < n; i++) {
-        char *c = strchr(p, ',');
-        fields[i] = p;
-        if (c) {
-            *c = 0;
-            p = c + 1;
+    /* Clinger's fast path: a decimal of at most 19 digits whose integer
+     * m <= 2^53 and with k <= 22 digits after the point is m / 10^k, both
+     * exact doubles, so the one division rounds correctly: the value strtod
+     * gives.  Everything else (exponents, nan, long mantissas) is strtod's. */
+    static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    const char *p = s;
+    bool neg = false;
+    if (p < end && (*p == '-' || *p == '+'))
+        neg = *p++ == '-';
+    unsigned long long m = 0;
+    int ndigits = 0, nfrac = 0;
+    bool dot = false, fast = p < end;
+    for (; fast && p < end; p++) {
+        if (*p >= '0' && *p <= '9') {
+            if (++ndigits > 19) {
+                fast = false;
+                break;
+            }
+            m = 10 * m + (unsigned)(*p - '0');
+            nfrac += dot;
+        } else if (*p == '.' && !dot) {
+            dot = true;
+        } else {
+            fast = false;
         }
     }
-    return n;
+    if (fast && ndigits > 0 && m <= (1ULL << 53) && nfrac <= 22) {
+        double v = (double)m / pow10[nfrac];
+        return neg ? -v : v;
+    }
+    char saved = *end;
+    *end = 0;
+    char *stop;
+    double v = strtod(s, &stop);
+    *end = saved;
+    return stop == s || stop != end ? NAN : v;
 }
 
 static void chomp(char *s)
@@ -65,7 +86,6 @@ rr_status rr_report_csv_read_only(const char *path, const char *const *only,
     rr_report_csv *c = calloc(1, sizeof *c);
     char *line = NULL;
     size_t cap = 0, vcap = 0;
-    char **fields = NULL;
     bool *parse = NULL; /* which columns to convert */
     rr_status st = RR_ERR_NOMEM;
     if (!c)
@@ -76,31 +96,31 @@ rr_status rr_report_csv_read_only(const char *path, const char *const *only,
         goto done;
     }
     chomp(line);
-    size_t ncols = split_commas(line, NULL, 0);
+    size_t ncols = 1;
+    for (const char *q = line; *q; q++)
+        ncols += *q == ',';
     c->names = calloc(ncols, sizeof *c->names);
-    fields = calloc(ncols, sizeof *fields);
     parse = calloc(ncols, sizeof *parse);
-    if (!c->names || !fields || !parse)
+    if (!c->names || !parse)
         goto done;
-    split_commas(line, fields, ncols);
     c->ncols = ncols;
+    char *name = line;
     for (size_t j = 0; j < ncols; j++) {
-        c->names[j] = strdup(fields[j]);
+        char *comma = strchr(name, ',');
+        if (comma)
+            *comma = 0;
+        c->names[j] = strdup(name);
         if (!c->names[j])
             goto done;
         parse[j] = only == NULL;
         for (size_t k = 0; k < nonly; k++)
-            parse[j] = parse[j] || strcmp(fields[j], only[k]) == 0;
+            parse[j] = parse[j] || strcmp(name, only[k]) == 0;
+        name = comma ? comma + 1 : name + strlen(name);
     }
     while (getline(&line, &cap, f) >= 0) {
         chomp(line);
         if (!line[0])
             continue;
-        /* A row cut short (a killed run) has fewer fields: skip it. */
-        if (split_commas(line, fields, ncols) != ncols) {
-            c->bad_rows++;
-            continue;
-        }
         if ((c->nrows + 1) * ncols > vcap) {
             size_t ncap = vcap ? 2 * vcap : 1024 * ncols;
             double *nv = realloc(c->v, ncap * sizeof *nv);
@@ -109,14 +129,26 @@ rr_status rr_report_csv_read_only(const char *path, const char *const *only,
             c->v = nv;
             vcap = ncap;
         }
+        /* Fields straight into the next row, which counts only when the
+         * line had exactly ncols of them (a row cut short by a killed run
+         * has fewer: skipped). */
         double *row = c->v + c->nrows * ncols;
-        for (size_t j = 0; j < ncols; j++) {
-            char *end;
-            row[j] = parse[j] ? strtod(fields[j], &end) : NAN;
-            if (parse[j] && (end == fields[j] || *end))
-                row[j] = NAN;
+        char *p = line;
+        size_t j = 0;
+        for (;; j++) {
+            char *e = p;
+            while (*e && *e != ',')
+                e++;
+            if (j < ncols)
+                row[j] = parse[j] ? rr_report_parse_number(p, e) : NAN;
+            if (!*e)
+                break;
+            p = e + 1;
         }
-        c->nrows++;
+        if (j + 1 != ncols)
+            c->bad_rows++;
+        else
+            c->nrows++;
     }
     if (ferror(f)) {
         snprintf(err, errlen, "%s: read error", path);
@@ -128,7 +160,6 @@ done:
     if (st == RR_ERR_NOMEM)
         snprintf(err, errlen, "%s: out of memory", path);
     free(line);
-    free(fields);
     free(parse);
     fclose(f);
     if (st != RR_OK) {
