@@ -107,29 +107,36 @@ rr_status rr_report_html_write(const rr_report_run *run, char *err,
 
 /* Looks for an executable "gnuplot" in the directories of PATH. */
 bool rr_report_gnuplot_find(char *path, size_t len);
-/* Runs `EXE SCRIPT` in dir, stdin from /dev/null, with a timeout; no shell.
- * RR_OK on exit status 0 (msg: gnuplot's warnings, if any); else
- * RR_ERR_TIMEOUT (killed) or RR_ERR_IO with msg holding the reason and the
- * start of gnuplot's output. */
-rr_status rr_report_gnuplot_run(const char *exe, const char *dir,
-                                const char *script, double timeout_s,
-                                char *msg, size_t msglen);
-
-/* The same in two halves, so that several gnuplots can run at once: start
- * forks and execs (the timeout counts from here); finish collects the
- * output, kills it at the deadline and reaps it.  Every started job must be
- * finished. */
+/* Runs `EXE S1 -e MARK S2 -e MARK ...` in dir (stdin from /dev/null, no
+ * shell): one gnuplot for several scripts, each given timeout_s from the end
+ * of the one before.  start forks and execs; finish collects the output,
+ * kills gnuplot at a deadline and reaps it.  Every started job must be
+ * finished, then freed.
+ *
+ * After finish, each script's st is RR_OK (msg: gnuplot's warnings, if
+ * any), RR_ERR_TIMEOUT (killed) or RR_ERR_IO (msg: the reason and the start
+ * of gnuplot's output) for the one that failed, and RR_ERR_NOT_READY for
+ * the scripts after it, which did not run.  finish returns the first
+ * status that is not RR_OK, or RR_OK. */
+typedef struct rr_report_gnuplot_script {
+    char name[80];
+    rr_status st;
+    char msg[700];
+    size_t msglen;
+} rr_report_gnuplot_script;
 typedef struct rr_report_gnuplot_job {
-    int pid, fd;             /* -1 when not running */
+    int pid, fd;                      /* -1 when not running */
     double deadline, timeout_s;
-    char script[80], exe[1024];
+    rr_report_gnuplot_script *script; /* n of them (owned) */
+    size_t n, cur;                    /* cur: the one running */
+    char exe[1024];
 } rr_report_gnuplot_job;
 rr_status rr_report_gnuplot_start(const char *exe, const char *dir,
-                                  const char *script, double timeout_s,
-                                  rr_report_gnuplot_job *job, char *msg,
-                                  size_t msglen);
-rr_status rr_report_gnuplot_finish(rr_report_gnuplot_job *job, char *msg,
-                                   size_t msglen);
+                                  const char *const *scripts, size_t nscripts,
+                                  double timeout_s, rr_report_gnuplot_job *job,
+                                  char *msg, size_t msglen);
+rr_status rr_report_gnuplot_finish(rr_report_gnuplot_job *job);
+void rr_report_gnuplot_job_free(rr_report_gnuplot_job *job);
 
 /* --- small helpers ------------------------------------------------------------- */
 

@@ -972,51 +972,85 @@ void rr_report_plots_draw(rr_report_run *run, int verbosity)
     }
     run->gnuplot_found = rr_report_gnuplot_find(run->gnuplot, sizeof run->gnuplot);
     double limit = timeout_s();
-    /* A few gnuplots at a time: each is a short single-threaded process. */
+    /* A few gnuplots at a time, each a short single-threaded process that
+     * draws a share of the plots.  A gnuplot stops at a script that fails;
+     * the scripts after it go to the next round. */
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     size_t par = cpus < 1 ? 1 : cpus > 4 ? 4 : (size_t)cpus;
-    rr_report_gnuplot_job jobs[4];
-    rr_status started[4];
+    size_t *todo = calloc(run->nplots ? run->nplots : 1, sizeof *todo);
+    char(*script)[80] = calloc(run->nplots ? run->nplots : 1, sizeof *script);
+    const char **names = calloc(run->nplots ? run->nplots : 1, sizeof *names);
+    size_t ntodo = 0;
+    for (size_t i = 0; i < run->nplots; i++) {
+        rr_report_plot *p = &run->plots[i];
+        if (!p->scripted || !run->gnuplot_found)
+            continue;
+        if (!todo || !script || !names)
+            plot_warn(p, "not drawn: out of memory");
+        else
+            todo[ntodo++] = i;
+    }
     char msg[700];
-    for (size_t first = 0; first < run->nplots; first += par) {
-        size_t last = first + par < run->nplots ? first + par : run->nplots;
-        for (size_t i = first; i < last; i++) {
-            rr_report_plot *p = &run->plots[i];
-            started[i - first] = RR_ERR_NOT_READY;
-            if (p->scripted && run->gnuplot_found) {
-                char script[80];
-                snprintf(script, sizeof script, "%s.gp", p->name);
-                started[i - first] = rr_report_gnuplot_start(
-                    run->gnuplot, dir, script, limit, &jobs[i - first], msg, sizeof msg);
-                if (started[i - first] != RR_OK)
-                    plot_warn(p, "%s", msg);
+    while (ntodo > 0) {
+        size_t njobs = ntodo < par ? ntodo : par;
+        rr_report_gnuplot_job jobs[4];
+        rr_status started[4];
+        size_t from[5];
+        for (size_t j = 0; j <= njobs; j++)
+            from[j] = j * ntodo / njobs; /* job j: todo[from[j] .. from[j+1]) */
+        for (size_t j = 0; j < njobs; j++) {
+            for (size_t k = from[j]; k < from[j + 1]; k++) {
+                snprintf(script[k], sizeof script[k], "%s.gp", run->plots[todo[k]].name);
+                names[k] = script[k];
             }
+            started[j] = rr_report_gnuplot_start(run->gnuplot, dir, names + from[j],
+                                                 from[j + 1] - from[j], limit,
+                                                 &jobs[j], msg, sizeof msg);
+            if (started[j] != RR_OK)
+                for (size_t k = from[j]; k < from[j + 1]; k++)
+                    plot_warn(&run->plots[todo[k]], "%s", msg);
         }
-        for (size_t i = first; i < last; i++) {
-            rr_report_plot *p = &run->plots[i];
-            if (started[i - first] == RR_OK) {
-                rr_status st = rr_report_gnuplot_finish(&jobs[i - first], msg, sizeof msg);
+        size_t next = 0; /* rebuilt in place: next never passes k */
+        for (size_t j = 0; j < njobs; j++) {
+            if (started[j] != RR_OK)
+                continue;
+            rr_report_gnuplot_finish(&jobs[j]);
+            for (size_t k = from[j]; k < from[j + 1]; k++) {
+                const rr_report_gnuplot_script *g = &jobs[j].script[k - from[j]];
+                rr_report_plot *p = &run->plots[todo[k]];
+                if (g->st == RR_ERR_NOT_READY) {
+                    todo[next++] = todo[k];
+                    continue;
+                }
                 struct stat sb;
                 snprintf(path, sizeof path, "%s/%s.svg", dir, p->name);
-                if (st == RR_OK && stat(path, &sb) == 0 && sb.st_size > 0)
+                if (g->st == RR_OK && stat(path, &sb) == 0 && sb.st_size > 0)
                     p->drawn = true;
-                else if (st == RR_OK)
-                    plot_warn(p, "gnuplot wrote no %s.svg: %s", p->name, msg);
+                else if (g->st == RR_OK)
+                    plot_warn(p, "gnuplot wrote no %s.svg: %s", p->name, g->msg);
                 else
-                    plot_warn(p, "%s", msg);
-                if (st == RR_OK && msg[0] && verbosity > 0)
-                    printf("relaxrun: plot %s: gnuplot says: %s\n", p->name, msg);
+                    plot_warn(p, "%s", g->msg);
+                if (g->st == RR_OK && g->msg[0] && verbosity > 0)
+                    printf("relaxrun: plot %s: gnuplot says: %s\n", p->name, g->msg);
             }
-            if (verbosity <= 0)
-                continue;
-            if (p->drawn)
-                printf("relaxrun: plot %s: plots/%s.svg, .png%s%s\n", p->name,
-                       p->name, p->warning[0] ? "; warning: " : "", p->warning);
-            else if (p->scripted)
-                printf("relaxrun: plot %s: plots/%s.gp written, not drawn%s%s\n",
-                       p->name, p->name, p->warning[0] ? ": " : "", p->warning);
-            else
-                printf("relaxrun: plot %s: not drawn: %s\n", p->name, p->warning);
+            rr_report_gnuplot_job_free(&jobs[j]);
         }
+        ntodo = next;
+    }
+    free(todo);
+    free(script);
+    free(names);
+    if (verbosity <= 0)
+        return;
+    for (size_t i = 0; i < run->nplots; i++) {
+        const rr_report_plot *p = &run->plots[i];
+        if (p->drawn)
+            printf("relaxrun: plot %s: plots/%s.svg, .png%s%s\n", p->name,
+                   p->name, p->warning[0] ? "; warning: " : "", p->warning);
+        else if (p->scripted)
+            printf("relaxrun: plot %s: plots/%s.gp written, not drawn%s%s\n",
+                   p->name, p->name, p->warning[0] ? ": " : "", p->warning);
+        else
+            printf("relaxrun: plot %s: not drawn: %s\n", p->name, p->warning);
     }
 }
