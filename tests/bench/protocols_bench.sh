@@ -7,8 +7,7 @@
 # plain runs under 5 s of wall time in all.
 #   RELAXRUN      the relaxrun executable; RELAXRUN_SRC  the source tree
 #   BENCH_OUT     where the run directories go (default: a temporary
-#                 directory, removed afterwards; the run directories'
-#                 fsyncs make the disk's speed part of the figure)
+#                 directory, removed afterwards)
 set -u
 out=${BENCH_OUT:-$(mktemp -d "${TMPDIR:-/tmp}/relaxrun-bench.XXXXXX")}
 [ -z "${BENCH_OUT:-}" ] && trap 'rm -rf "$out"' EXIT

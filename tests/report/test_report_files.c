@@ -1,7 +1,7 @@
 /* test_report_files.c - plots and report.html from fake run directories:
  * every plot kind drawn, the page's content, hostile text, a missing,
- * hanging or failing gnuplot, bad plot requests, and the subcommand's exit
- * codes.  Needs gnuplot on PATH (fails without it: a test dependency). */
+ * hanging or failing gnuplot, one gnuplot running several scripts, bad plot
+ * requests, and the subcommand's exit codes.  Needs gnuplot on PATH (fails without it: a test dependency). */
 #include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
@@ -372,6 +372,119 @@ TEST(a_failing_gnuplot_is_a_warning_with_its_message)
     free(html);
 }
 
+/* --- one gnuplot for several scripts ---------------------------------- */
+
+static void write_script(const char *dir, const char *name, const char *body)
+{
+    char path[800];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    if (f) {
+        fputs(body, f);
+        fclose(f);
+    }
+}
+
+/* The real gnuplot runs scripts in turn: a failure names its script and
+ * stops the job (the scripts after it are left to run again), a hang is
+ * killed after that script's own timeout, the timeout counts afresh per
+ * script, and nothing one script defines reaches the next. */
+TEST(one_gnuplot_runs_scripts_in_turn)
+{
+    char dir[600], exe[1024], msg[700];
+    new_dir(dir, sizeof dir, "batch");
+    mkdir(dir, 0775);
+    CHECK(rr_report_gnuplot_find(exe, sizeof exe));
+    write_script(dir, "a.gp", "x_from_a = 1\nset terminal svg\nset output 'a.svg'\nplot x\nunset output\n");
+    write_script(dir, "bad.gp", "print 'before'\nplot sin(x) with nonsense\n");
+    write_script(dir, "leak.gp", "print exists('x_from_a') ? 'leaked' : 'clean'\n");
+    write_script(dir, "slow.gp", "pause 0.4\n");
+    write_script(dir, "hang.gp", "pause 30\n");
+
+    const char *ok[] = {"a.gp", "leak.gp"};
+    rr_report_gnuplot_job job;
+    CHECK(rr_report_gnuplot_start(exe, dir, ok, 2, 5, &job, msg, sizeof msg) == RR_OK);
+    CHECK(rr_report_gnuplot_finish(&job) == RR_OK);
+    CHECK(job.script[0].st == RR_OK && job.script[1].st == RR_OK);
+    CHECK(exists(dir, "a.svg"));
+    CHECK(strstr(job.script[1].msg, "clean") && !strstr(job.script[0].msg, "clean"));
+    rr_report_gnuplot_job_free(&job);
+
+    const char *failing[] = {"a.gp", "bad.gp", "leak.gp"};
+    CHECK(rr_report_gnuplot_start(exe, dir, failing, 3, 5, &job, msg, sizeof msg) == RR_OK);
+    CHECK(rr_report_gnuplot_finish(&job) == RR_ERR_IO);
+    CHECK(job.script[0].st == RR_OK);
+    CHECK(job.script[1].st == RR_ERR_IO);
+    printf("     failing script: %s\n", job.script[1].msg);
+    CHECK(strstr(job.script[1].msg, "gnuplot bad.gp failed (exit 1)"));
+    CHECK(strstr(job.script[1].msg, "before") && strstr(job.script[1].msg, "line 2"));
+    CHECK(job.script[2].st == RR_ERR_NOT_READY);
+    rr_report_gnuplot_job_free(&job);
+
+    /* Three scripts of 0.4 s under a 0.7 s timeout each: all finish. */
+    const char *slow[] = {"slow.gp", "slow.gp", "slow.gp"};
+    double t0 = now_s();
+    CHECK(rr_report_gnuplot_start(exe, dir, slow, 3, 0.7, &job, msg, sizeof msg) == RR_OK);
+    CHECK(rr_report_gnuplot_finish(&job) == RR_OK);
+    double dt = now_s() - t0;
+    CHECK(dt > 1.2);
+    for (int i = 0; i < 3; i++)
+        CHECK(job.script[i].st == RR_OK);
+    rr_report_gnuplot_job_free(&job);
+
+    const char *hanging[] = {"a.gp", "hang.gp", "leak.gp"};
+    t0 = now_s();
+    CHECK(rr_report_gnuplot_start(exe, dir, hanging, 3, 0.5, &job, msg, sizeof msg) == RR_OK);
+    CHECK(rr_report_gnuplot_finish(&job) == RR_ERR_TIMEOUT);
+    dt = now_s() - t0;
+    printf("     hanging script: %s (after %.2f s)\n", job.script[1].msg, dt);
+    CHECK(dt < 5);
+    CHECK(job.script[0].st == RR_OK);
+    CHECK(job.script[1].st == RR_ERR_TIMEOUT && strstr(job.script[1].msg, "hang.gp did not finish"));
+    CHECK(job.script[2].st == RR_ERR_NOT_READY);
+    rr_report_gnuplot_job_free(&job);
+}
+
+/* In a report, a script that fails in the middle of a gnuplot's share is
+ * the only plot not drawn: the plots after it run again. */
+TEST(a_failing_plot_spares_the_others)
+{
+    char dir[600], saved[4096];
+    new_dir(dir, sizeof dir, "onefails");
+    CHECK(fx_write_sweep(dir, 3) == 0);
+    /* A stand-in gnuplot that behaves as gnuplot does with its arguments:
+     * runs each script in turn (drawing NAME.svg and NAME.png), prints
+     * what a -e print command prints, and stops at plot3-derivative.gp. */
+    with_fake_gnuplot(
+        "for a in \"$@\"; do\n"
+        "  case \"$a\" in\n"
+        "    -e) ;;\n"
+        "    plot3-derivative.gp) echo \"\\\"$a\\\" line 9: boom\" >&2; exit 1 ;;\n"
+        "    *.gp) echo x > \"${a%.gp}.svg\"; echo x > \"${a%.gp}.png\"; echo \"$a\" >> ../calls.log ;;\n"
+        "    *) printf '%s\\n' \"$a\" | sed -n \"s/.*print '\\([^']*\\)'.*/\\1/p\" >&2 ;;\n"
+        "  esac\n"
+        "done",
+        saved, sizeof saved);
+    char err[1200] = "";
+    capture_begin();
+    rr_status st = rr_report_write(dir, 1, err, sizeof err);
+    char *out = capture_end();
+    setenv("PATH", saved, 1);
+    CHECK(st == RR_OK);
+    CHECK(out && strstr(out, "5 of 6 plots drawn"));
+    CHECK(out && strstr(out, "plot3-derivative.gp failed (exit 1): \"plot3-derivative.gp\" line 9: boom"));
+    free(out);
+    for (size_t i = 0; i < NSWEEP_PLOTS; i++) {
+        char rel[200];
+        snprintf(rel, sizeof rel, "plots/%s.svg", sweep_plots[i]);
+        CHECK(exists(dir, rel) == (strcmp(sweep_plots[i], "plot3-derivative") != 0));
+    }
+    /* Each of the other five ran exactly once. */
+    char *calls = read_rel(dir, "calls.log");
+    CHECK(calls && fx_count(calls, "\n") == NSWEEP_PLOTS - 1);
+    free(calls);
+}
+
 TEST(bad_plot_requests_are_warnings)
 {
     char dir[600];
@@ -515,6 +628,8 @@ int main(void)
     RUN(without_gnuplot_the_report_says_how_to_draw_later);
     RUN(a_hanging_gnuplot_is_killed_and_only_warned_about);
     RUN(a_failing_gnuplot_is_a_warning_with_its_message);
+    RUN(one_gnuplot_runs_scripts_in_turn);
+    RUN(a_failing_plot_spares_the_others);
     RUN(bad_plot_requests_are_warnings);
     RUN(failed_run_cut_short_and_results_from_csv);
     RUN(subcommand_exit_codes);
