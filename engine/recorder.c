@@ -593,18 +593,33 @@ static char *put_fixed(char *p, double v, int decimals)
     unsigned long long q = (unsigned long long)(a + 0.5);
     if (v < 0 && q)
         *p++ = '-';
-    char digits[32];
-    int n = 0;
-    do {
-        digits[n++] = (char)('0' + q % 10);
-        q /= 10;
-    } while (q || n <= decimals);
-    while (n > decimals)
-        *p++ = digits[--n];
+    /* The digits of q, two at a time from the right, at least decimals+1. */
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+                                "25262728293031323334353637383940414243444546474849"
+                                "50515253545556575859606162636465666768697071727374"
+                                "75767778798081828384858687888990919293949596979899";
+    char digits[32], *end = digits + sizeof digits, *d = end;
+    while (q >= 100) {
+        unsigned r = (unsigned)(q % 100);
+        q /= 100;
+        d -= 2;
+        memcpy(d, pairs + 2 * r, 2);
+    }
+    if (q >= 10) {
+        d -= 2;
+        memcpy(d, pairs + 2 * q, 2);
+    } else {
+        *--d = (char)('0' + q);
+    }
+    while (end - d <= decimals)
+        *--d = '0';
+    size_t whole = (size_t)(end - d) - (size_t)decimals;
+    memcpy(p, d, whole);
+    p += whole;
     if (decimals) {
         *p++ = '.';
-        while (n > 0)
-            *p++ = digits[--n];
+        memcpy(p, d + whole, (size_t)decimals);
+        p += decimals;
     }
     return p;
 }

@@ -1,6 +1,7 @@
 /* test_engine.c - unit tests of the engine's parts: numbers, YAML, SHA-256,
  * the recorder, and the run loop against a scripted fake instrument (the
  * test that pulls the plug). */
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -245,6 +246,78 @@ TEST(sha256_vectors)
     }
 }
 
+/* The oracle of the recorder's fixed point: the same rounding (|v| 10^d +
+ * 0.5, truncated) printed by printf's %llu, the point put in by hand; from
+ * 9e15 on, where 64-bit fixed point ends, printf's %.*f. */
+static void fixed_oracle(char *out, size_t len, double v, int decimals)
+{
+    double a = fabs(v) * pow(10, decimals);
+    if (!(a < 9e15)) {
+        snprintf(out, len, "%.*f", decimals, v);
+        return;
+    }
+    unsigned long long q = (unsigned long long)(a + 0.5);
+    char digits[40];
+    int n = snprintf(digits, sizeof digits, "%0*llu", decimals + 1, q);
+    snprintf(out, len, "%s%.*s%s%s", v < 0 && q ? "-" : "", n - decimals, digits,
+             decimals ? "." : "", digits + n - decimals);
+}
+
+TEST(recorder_fixed_point_matches_its_oracle)
+{
+    char dir[256], path[512], err[256];
+    snprintf(dir, sizeof dir, "%s/fixed", tmpdir);
+    rr_recorder *r = NULL;
+    CHECK(rr_recorder_open(dir, "x", &r, err, sizeof err) == RR_OK);
+    if (!r)
+        return;
+    CHECK(rr_recorder_segment_begin(r, "fixed", "relaxation", 0, 0.006, 315) == RR_OK);
+    enum { N = 20000 };
+    static rr_sample x[N];
+    unsigned long long z = 0x9E3779B97F4A7C15ULL;
+    for (int i = 0; i < N; i++) {
+        double u[4];
+        for (int k = 0; k < 4; k++) {
+            z ^= z << 13;
+            z ^= z >> 7;
+            z ^= z << 17;
+            /* magnitudes 1e-12 .. 1e8, both signs, and round values */
+            double m = (double)(z >> 11) * 0x1.0p-53;
+            u[k] = (z & 1 ? -1 : 1) * pow(10, -12 + 20 * m) * (z & 2 ? 1 : 0);
+            if ((z & 12) == 12)
+                u[k] = round(u[k] * 1e4) / 1e4;
+        }
+        x[i] = (rr_sample){.t_s = 1e3 * (double)i + fabs(u[0]), .temp_K = u[1],
+                           .strain = u[2], .stress_MPa = u[3]};
+    }
+    CHECK(rr_recorder_samples(r, x, N) == RR_OK);
+    CHECK(rr_recorder_segment_end(r) == RR_OK);
+    snprintf(path, sizeof path, "%s/segments/001-fixed.csv", dir);
+    FILE *f = fopen(path, "r");
+    CHECK(f != NULL);
+    char line[512];
+    int rows = 0, bad = 0;
+    if (f && fgets(line, sizeof line, f)) { /* the header */
+        while (rows < N && fgets(line, sizeof line, f)) {
+            const rr_sample *s = &x[rows++];
+            char want[512], a[5][64];
+            fixed_oracle(a[0], sizeof a[0], s->t_s, 6);
+            fixed_oracle(a[1], sizeof a[1], s->t_s - 0, 6);
+            fixed_oracle(a[2], sizeof a[2], s->temp_K, 4);
+            fixed_oracle(a[3], sizeof a[3], s->strain, 10);
+            fixed_oracle(a[4], sizeof a[4], s->stress_MPa, 7);
+            snprintf(want, sizeof want, "%s,%s,%s,%s,%s\n", a[0], a[1], a[2], a[3], a[4]);
+            if (strcmp(line, want) != 0 && bad++ < 3)
+                printf("     got  %s     want %s", line, want);
+        }
+        fclose(f);
+    }
+    printf("     %d rows of fixed point, %d differ from the oracle\n", rows, bad);
+    CHECK(rows == N);
+    CHECK(bad == 0);
+    rr_recorder_free(r);
+}
+
 TEST(recorder_writes_run_directory)
 {
     char dir[256], path[512], err[256];
@@ -416,6 +489,7 @@ int main(void)
     RUN(yaml_strings_round_trip);
     RUN(sha256_vectors);
     RUN(recorder_writes_run_directory);
+    RUN(recorder_fixed_point_matches_its_oracle);
     RUN(run_records_a_relaxation);
     RUN(pulled_plug_keeps_data_and_reaches_safe_state);
     RUN(status_fault_ends_run);
