@@ -31,7 +31,8 @@ function curves.sigma0(series, fit_s)
   if #series == 0 then error("sigma0: the series is empty", 2) end
   local t0 = series:at(1)
   local tmax = t0 + (fit_s or 5)
-  local head = series:slice(t0, math.max(tmax, series:at(math.min(3, #series))))
+  -- (series:at(k)) is its time alone: at returns time, stress, T, strain
+  local head = series:slice(t0, math.max(tmax, (series:at(math.min(3, #series)))))
   local t, s = head:time(), head:stress()
   local n, st, ss, stt, sts = 0, 0, 0, 0, 0
   for i = 1, #t do
@@ -73,7 +74,7 @@ function curves.noise(curve)
     local n = #curve
     if n < 3 then return 0 end
     local t_end = curve:at(n)
-    local tail = curve:slice(math.min(t_end - 100, curve:at(math.max(1, n - 10))), t_end)
+    local tail = curve:slice(math.min(t_end - 100, (curve:at(math.max(1, n - 10)))), t_end)
     local s0 = curves.sigma0(curve)
     y = tail:stress()
     for i = 1, #y do y[i] = y[i] / s0 end

@@ -64,6 +64,16 @@ local s = series(function(t) return 0.95 + 0.05 * math.exp(-t / 20) end, 2000, 2
 local n = curves.noise(s)
 check("noise of a series (last 100 s) within 10 % of 0.05/240", near(n, sigma / 240, 0.1),
       ("%.3g vs %.3g"):format(n, sigma / 240))
+-- ... and only the last 100 s of it: ten times the noise before them
+-- must not count (series:at returns four values: the time alone bounds it)
+local loud = {t = {}, s = {}}
+for k = 0, 19995 do
+  local t = 0.5 + k / 10
+  loud.t[#loud.t + 1], loud.s[#loud.s + 1] = t, 240 + (t < 1900 and 10 or 1) * sigma * gauss()
+end
+local nl = curves.noise(an.series {t_s = loud.t, stress_MPa = loud.s, label = "loud"})
+check("noise of a series from its last 100 s only (10 x louder before)",
+      near(nl, sigma / 240, 0.15), ("%.3g vs %.3g"):format(nl, sigma / 240))
 local c = curves.normalise(s)
 local n_all = curves.noise(c)
 check("noise of the whole curve within 3 % of 0.05/240", near(n_all, sigma / 240, 0.03),
