@@ -655,6 +655,23 @@ rr_status rr_run_wait_stable(rr_run *run, double timeout_s, double *waited_s)
     return st;
 }
 
+/* One wait of a polling loop that started at *t0: advances step_s from
+ * *now and updates *now.  A pause with resume = "restart" starts the wait
+ * (and its timeout) again: *t0 = *now = the time after the pause, with an
+ * event saying that `what` restarted. */
+static rr_status poll_wait(rr_run *run, double step_s, double *t0, double *now,
+                           const char *what)
+{
+    rr_status st = rr_run_advance_to(run, *now + step_s);
+    if (st == RR_ERR_INTERRUPTED) {
+        rr_run_event(run, "INFO", "%s restarted after the pause", what);
+        if ((st = rr_run_now(run, t0)) == RR_OK)
+            *now = *t0;
+        return st;
+    }
+    return st != RR_OK ? st : rr_run_now(run, now);
+}
+
 static rr_status wait_stable(rr_run *run, double timeout_s, double *waited_s)
 {
     double t0, now;
@@ -676,18 +693,9 @@ static rr_status wait_stable(rr_run *run, double timeout_s, double *waited_s)
                                "temperature not stable after %.0f s (sample at %.2f K)",
                                timeout_s, T);
         }
-        st = rr_run_advance_to(run, now + 1.0);
-        if (st == RR_ERR_INTERRUPTED) {
-            /* Paused with resume = "restart": the wait (and its timeout)
-             * starts again.  Stability is the instrument's own judgement, so
-             * "continue" and "restart" differ only in the timeout. */
-            rr_run_event(run, "INFO", "stabilisation restarted after the pause");
-            if ((st = rr_run_now(run, &t0)) != RR_OK)
-                return st;
-            now = t0;
-            continue;
-        }
-        if (st != RR_OK || (st = rr_run_now(run, &now)) != RR_OK)
+        /* Stability is the instrument's own judgement, so after a pause
+         * "continue" and "restart" differ only in the timeout. */
+        if ((st = poll_wait(run, 1.0, &t0, &now, "stabilisation")) != RR_OK)
             return st;
     }
     rr_run_step_end(run, 0);
@@ -825,17 +833,7 @@ rr_status rr_run_measure_dynamic(rr_run *run, double timeout_s, rr_dynamic *d)
         if (now - t0 > timeout_s)
             return rr_run_fail(run, RR_END_INSTRUMENT_FAILURE,
                                "no dynamic measurement after %.6g s", timeout_s);
-        st = rr_run_advance_to(run, now + 0.1);
-        if (st == RR_ERR_INTERRUPTED) {
-            /* Paused with resume = "restart": wait for a measurement anew,
-             * with its whole timeout. */
-            rr_run_event(run, "INFO", "dynamic measurement restarted after the pause");
-            if ((st = rr_run_now(run, &t0)) != RR_OK)
-                return st;
-            now = t0;
-            continue;
-        }
-        if (st != RR_OK || (st = rr_run_now(run, &now)) != RR_OK)
+        if ((st = poll_wait(run, 0.1, &t0, &now, "dynamic measurement")) != RR_OK)
             return st;
     }
     char fields[200];
