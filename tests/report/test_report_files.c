@@ -303,8 +303,10 @@ TEST(without_gnuplot_the_report_says_how_to_draw_later)
     free(html);
 }
 
-/* A fake gnuplot (shell script) first on PATH. */
-static void with_fake_gnuplot(const char *script_body, char *saved_path, size_t len)
+/* rr_report_write(dir, verbosity) with a fake gnuplot (a shell script of
+ * script_body) first on PATH; returns what it printed, *st its status. */
+static char *report_with_fake_gnuplot(const char *dir, const char *script_body,
+                                      int verbosity, rr_status *st)
 {
     char bindir[600], exe[700];
     snprintf(bindir, sizeof bindir, "%s/fakebin", tmp_root);
@@ -314,30 +316,31 @@ static void with_fake_gnuplot(const char *script_body, char *saved_path, size_t 
     fprintf(f, "#!/bin/sh\n%s\n", script_body);
     fclose(f);
     chmod(exe, 0755);
-    snprintf(saved_path, len, "%s", getenv("PATH") ? getenv("PATH") : "");
-    char newpath[4096];
-    snprintf(newpath, sizeof newpath, "%s:%s", bindir, saved_path);
+    char saved[4096], newpath[4800], err[1200] = "";
+    snprintf(saved, sizeof saved, "%s", getenv("PATH") ? getenv("PATH") : "");
+    snprintf(newpath, sizeof newpath, "%s:%s", bindir, saved);
     setenv("PATH", newpath, 1);
+    capture_begin();
+    *st = rr_report_write(dir, verbosity, err, sizeof err);
+    char *out = capture_end();
+    setenv("PATH", saved, 1);
+    return out;
 }
 
 TEST(a_hanging_gnuplot_is_killed_and_only_warned_about)
 {
-    char dir[600], saved[4096];
+    char dir[600];
     new_dir(dir, sizeof dir, "hang");
     fx_run r = {.status = "complete"};
     r.seg[0] = (fx_seg){.label = "stage 1", .temp_K = 315, .strain = 0.006,
                         .duration_s = 100, .sigma0_MPa = 240};
     r.nseg = 1;
     CHECK(fx_write_run(dir, &r) == 0);
-    with_fake_gnuplot("exec sleep 30", saved, sizeof saved);
     setenv("RELAXRUN_GNUPLOT_TIMEOUT_S", "0.3", 1);
-    char err[1200] = "";
-    capture_begin();
+    rr_status st;
     double t0 = now_s();
-    rr_status st = rr_report_write(dir, 0, err, sizeof err);
+    char *out = report_with_fake_gnuplot(dir, "exec sleep 30", 0, &st);
     double dt = now_s() - t0;
-    char *out = capture_end();
-    setenv("PATH", saved, 1);
     unsetenv("RELAXRUN_GNUPLOT_TIMEOUT_S");
     printf("     killed after %.2f s; says: %s", dt, out ? out : "");
     CHECK(st == RR_OK);
@@ -351,19 +354,15 @@ TEST(a_hanging_gnuplot_is_killed_and_only_warned_about)
 
 TEST(a_failing_gnuplot_is_a_warning_with_its_message)
 {
-    char dir[600], saved[4096];
+    char dir[600];
     new_dir(dir, sizeof dir, "fail");
     fx_run r = {.status = "complete"};
     r.seg[0] = (fx_seg){.label = "stage 1", .temp_K = 315, .strain = 0.006,
                         .duration_s = 100, .sigma0_MPa = 240};
     r.nseg = 1;
     CHECK(fx_write_run(dir, &r) == 0);
-    with_fake_gnuplot("echo \"line 7: boom <here>\" >&2; exit 1", saved, sizeof saved);
-    char err[1200] = "";
-    capture_begin();
-    rr_status st = rr_report_write(dir, 1, err, sizeof err);
-    char *out = capture_end();
-    setenv("PATH", saved, 1);
+    rr_status st;
+    char *out = report_with_fake_gnuplot(dir, "echo \"line 7: boom <here>\" >&2; exit 1", 1, &st);
     CHECK(st == RR_OK);
     CHECK(out && strstr(out, "line 7: boom <here>"));
     free(out);
@@ -449,13 +448,14 @@ TEST(one_gnuplot_runs_scripts_in_turn)
  * the only plot not drawn: the plots after it run again. */
 TEST(a_failing_plot_spares_the_others)
 {
-    char dir[600], saved[4096];
+    char dir[600];
     new_dir(dir, sizeof dir, "onefails");
     CHECK(fx_write_sweep(dir, 3) == 0);
     /* A stand-in gnuplot that behaves as gnuplot does with its arguments:
      * runs each script in turn (drawing NAME.svg and NAME.png), prints
      * what a -e print command prints, and stops at plot3-derivative.gp. */
-    with_fake_gnuplot(
+    rr_status st;
+    char *out = report_with_fake_gnuplot(dir,
         "for a in \"$@\"; do\n"
         "  case \"$a\" in\n"
         "    -e) ;;\n"
@@ -464,12 +464,7 @@ TEST(a_failing_plot_spares_the_others)
         "    *) printf '%s\\n' \"$a\" | sed -n \"s/.*print '\\([^']*\\)'.*/\\1/p\" >&2 ;;\n"
         "  esac\n"
         "done",
-        saved, sizeof saved);
-    char err[1200] = "";
-    capture_begin();
-    rr_status st = rr_report_write(dir, 1, err, sizeof err);
-    char *out = capture_end();
-    setenv("PATH", saved, 1);
+        1, &st);
     CHECK(st == RR_OK);
     CHECK(out && strstr(out, "5 of 6 plots drawn"));
     CHECK(out && strstr(out, "plot3-derivative.gp failed (exit 1): \"plot3-derivative.gp\" line 9: boom"));
