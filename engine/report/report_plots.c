@@ -981,6 +981,8 @@ void rr_report_plots_draw(rr_report_run *run, int verbosity)
     char(*script)[80] = calloc(run->nplots ? run->nplots : 1, sizeof *script);
     const char **names = calloc(run->nplots ? run->nplots : 1, sizeof *names);
     size_t ntodo = 0;
+    for (size_t k = 0; names && script && k < run->nplots; k++)
+        names[k] = script[k]; /* script[k]: "NAME.gp" of todo[k] */
     for (size_t i = 0; i < run->nplots; i++) {
         rr_report_plot *p = &run->plots[i];
         if (!p->scripted || !run->gnuplot_found)
@@ -999,10 +1001,8 @@ void rr_report_plots_draw(rr_report_run *run, int verbosity)
         for (size_t j = 0; j <= njobs; j++)
             from[j] = j * ntodo / njobs; /* job j: todo[from[j] .. from[j+1]) */
         for (size_t j = 0; j < njobs; j++) {
-            for (size_t k = from[j]; k < from[j + 1]; k++) {
+            for (size_t k = from[j]; k < from[j + 1]; k++)
                 snprintf(script[k], sizeof script[k], "%s.gp", run->plots[todo[k]].name);
-                names[k] = script[k];
-            }
             started[j] = rr_report_gnuplot_start(run->gnuplot, dir, names + from[j],
                                                  from[j + 1] - from[j], limit,
                                                  &jobs[j], msg, sizeof msg);
